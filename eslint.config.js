@@ -1,0 +1,70 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Imports that would break DESIGN.md's layering, by folder. */
+const electronOnly = {
+  name: 'electron',
+  message: 'Only electron/main and electron/preload may import electron (DESIGN.md section 2).',
+};
+const nodeBuiltins = ['node:*', 'fs', 'net', 'os', 'path', 'child_process', 'crypto', 'stream'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', 'bench/results/', 'test-artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            { group: nodeBuiltins, message: 'shared/ runs in the renderer too: no Node built-ins.' },
+            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports only shared/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/engine/**/*.ts', 'electron/store/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            { group: ['electron/*'], message: electronOnly.message },
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'engine/store/cli stay Electron-free.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer never sees Node.' },
+            { group: ['**/electron/**'], message: 'The renderer imports only shared/ and its own files.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './profile';
+export * from './profile-file';
+export * from './status';
+export * from './prompt';

@@ -1,0 +1,63 @@
+import type { ErrorInfo } from './errors';
+
+/**
+ * Live state pushed from the engine (DESIGN.md section 3): tagged unions, never log strings.
+ * A forward's state is about its listener: `active` means its port is bound right now.
+ */
+
+export type SessionState =
+  | { state: 'stopped' }
+  | { state: 'connecting' }
+  | { state: 'connected'; serverVersion?: string; cipher?: string }
+  | { state: 'reconnecting'; attempt: number; retryAt: number; lastError: ErrorInfo }
+  | { state: 'error'; error: ErrorInfo };
+
+export type ForwardState =
+  | { state: 'stopped' }
+  | { state: 'starting' }
+  | { state: 'active'; bindHost: string; bindPort: number }
+  | { state: 'error'; error: ErrorInfo };
+
+export interface ForwardCounters {
+  activeConnections: number;
+  totalConnections: number;
+  /** Bytes that came back to the side that opened the connection. */
+  bytesIn: number;
+  /** Bytes the side that opened the connection sent into the tunnel. */
+  bytesOut: number;
+}
+
+export interface ForwardStatus {
+  forwardId: string;
+  state: ForwardState;
+  counters: ForwardCounters;
+  /**
+   * The latest per-connection failure (a refused open, an unreachable target) while the forward
+   * itself kept listening; cleared when the forward is started again.
+   */
+  lastError?: ErrorInfo & { at: number };
+}
+
+export interface ProfileStatus {
+  profileId: string;
+  session: SessionState;
+  forwards: Record<string, ForwardStatus>;
+}
+
+/** The whole picture: what a new listener (a window, the tray, the CLI) starts from. */
+export interface EngineSnapshot {
+  profiles: Record<string, ProfileStatus>;
+}
+
+/**
+ * Coalesced changes: the latest full status of every profile that changed since the last batch
+ * (a profile absent here did not change), and ids of profiles no longer tracked.
+ */
+export interface StatusDelta {
+  changed: ProfileStatus[];
+  removed: string[];
+}
+
+export function zeroCounters(): ForwardCounters {
+  return { activeConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 };
+}
