@@ -21,9 +21,9 @@ export type ForwardState =
 export interface ForwardCounters {
   activeConnections: number;
   totalConnections: number;
-  /** Bytes that came back to the side that opened the connection. */
+  /** Bytes that came out of the tunnel to this computer's side (downloaded). */
   bytesIn: number;
-  /** Bytes the side that opened the connection sent into the tunnel. */
+  /** Bytes this computer's side sent into the tunnel (uploaded). */
   bytesOut: number;
 }
 

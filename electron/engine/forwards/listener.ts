@@ -1,0 +1,47 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { classifyListenError } from '../errors';
+
+/**
+ * A local TCP listener that owns its accepted sockets, so stop() really frees the port and
+ * drops every connection at once. Sockets are half-open capable (see pipe.ts).
+ */
+export class OwnedListener {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(onConnection: (socket: Socket) => void) {
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      // Attached before anything else can fail: an unhandled socket error kills the process.
+      socket.on('error', () => {});
+      onConnection(socket);
+    });
+    this.server.on('error', () => {});
+  }
+
+  /** Resolves with the address actually bound (port 0 picks a free one). */
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(classifyListenError(err, `${host}:${port}`));
+      this.server.once('error', onError);
+      this.server.listen({ host, port, exclusive: true }, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        resolve({ host, port: typeof address === 'object' && address ? address.port : port });
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Frees the port and destroys every connection; resolves when the port is released. */
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (!this.server.listening) return Promise.resolve();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,175 @@
+import { connect as tcpConnect, type Socket } from 'node:net';
+import type { Client, ClientChannel, TcpConnectionDetails } from 'ssh2';
+import type { ForwardCounters, RemoteForward } from '../../../shared';
+import { EngineError, classifyTargetError } from '../errors';
+import { pipeTunnel } from '../pipe';
+import type { ForwardHost, ForwardRunner } from './forward';
+
+/** How long a cancel request may take before stop() stops waiting for the server's answer. */
+const UNBIND_TIMEOUT_MS = 3000;
+const TARGET_CONNECT_TIMEOUT_MS = 15_000;
+
+export type IncomingHandler = (
+  details: TcpConnectionDetails,
+  accept: () => ClientChannel,
+  reject: () => void,
+) => void;
+
+/** A remote forward's extra needs: the live client, and routing of incoming connections. */
+export interface RemoteForwardHost extends ForwardHost {
+  currentClient(): Client | undefined;
+  /** Routes the server's forwarded-tcpip opens for bindHost:port to `handler`. */
+  claimIncoming(bindHost: string, port: number, handler: IncomingHandler): void;
+  releaseIncoming(bindHost: string, port: number): void;
+}
+
+/**
+ * Incoming (-R): asks the SSH server to listen (tcpip-forward); every connection it accepts comes
+ * back through the tunnel and is connected to the target as this computer sees it. After a drop
+ * it asks for the same port again, including one the server picked when the user said 0.
+ */
+export class RemoteForwardRunner implements ForwardRunner {
+  private readonly counters: ForwardCounters;
+  private readonly sockets = new Set<Socket>();
+  private boundPort: number | undefined;
+  /** The port to ask for: the user's, or after a first bind of port 0, the one we were given. */
+  private wantedPort: number;
+  private disposed = false;
+
+  constructor(
+    readonly spec: RemoteForward,
+    private readonly host: RemoteForwardHost,
+  ) {
+    this.counters = host.hub.trackForward(host.profileId, spec.id);
+    this.wantedPort = spec.bindPort;
+  }
+
+  start(): Promise<void> {
+    return this.bind();
+  }
+
+  onSessionUp(): Promise<void> {
+    return this.bind();
+  }
+
+  onSessionDown(): void {
+    this.release();
+    if (!this.disposed) this.host.hub.setForward(this.host.profileId, this.spec.id, { state: 'starting' });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const client = this.host.currentClient();
+    const port = this.boundPort;
+    this.release();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (client && port !== undefined) await unbind(client, this.spec.bindHost, port);
+    this.host.hub.setForward(this.host.profileId, this.spec.id, { state: 'stopped' });
+  }
+
+  private async bind(): Promise<void> {
+    const { hub, profileId } = this.host;
+    const client = this.host.currentClient();
+    hub.setForward(profileId, this.spec.id, { state: 'starting' });
+    if (!client || this.disposed) return;
+    try {
+      let port: number;
+      try {
+        port = await requestBind(client, this.spec.bindHost, this.wantedPort);
+      } catch (err) {
+        // The server's pick from last time is taken now; "any free port" still holds.
+        if (this.wantedPort === this.spec.bindPort) throw err;
+        port = await requestBind(client, this.spec.bindHost, this.spec.bindPort);
+      }
+      if (this.disposed || this.host.currentClient() !== client) {
+        await unbind(client, this.spec.bindHost, port);
+        return;
+      }
+      this.boundPort = port;
+      this.wantedPort = port;
+      this.host.claimIncoming(this.spec.bindHost, port, this.onIncoming);
+      hub.setForward(profileId, this.spec.id, { state: 'active', bindHost: this.spec.bindHost, bindPort: port });
+    } catch (err) {
+      const error =
+        err instanceof EngineError
+          ? err
+          : new EngineError(
+              'remote-bind-refused',
+              `The server would not listen on ${this.spec.bindHost}:${this.wantedPort}.`,
+            );
+      hub.setForward(profileId, this.spec.id, { state: 'error', error: error.toInfo() });
+      this.host.log('warn', `Forward ${this.spec.id}: ${error.message}`);
+    }
+  }
+
+  private release(): void {
+    if (this.boundPort !== undefined) this.host.releaseIncoming(this.spec.bindHost, this.boundPort);
+    this.boundPort = undefined;
+  }
+
+  private readonly onIncoming: IncomingHandler = (_details, accept, reject) => {
+    const { targetHost, targetPort } = this.spec;
+    const target = `${targetHost}:${targetPort}`;
+    const socket = tcpConnect({ host: targetHost, port: targetPort, allowHalfOpen: true });
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.setTimeout(TARGET_CONNECT_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.once('error', (err) => {
+      reject();
+      if (this.disposed) return;
+      const error = classifyTargetError(err, target);
+      this.host.hub.setForwardError(this.host.profileId, this.spec.id, error.toInfo());
+      this.host.log('warn', `Forward ${this.spec.id}: ${error.message}`);
+    });
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      socket.removeAllListeners('error');
+      socket.on('error', () => {});
+      if (this.disposed) {
+        socket.destroy();
+        reject();
+        return;
+      }
+      const channel = accept();
+      pipeTunnel({ socket, channel, counters: this.counters, onActivity: this.touch });
+    });
+  };
+
+  private readonly touch = (): void => this.host.hub.touch(this.host.profileId);
+}
+
+function requestBind(client: Client, bindHost: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.forwardIn(bindHost, port, (err, boundPort) => {
+        if (err) {
+          reject(
+            new EngineError('remote-bind-refused', `The server refused to listen on ${bindHost}:${port}.`, {
+              cause: err,
+            }),
+          );
+        } else resolve(boundPort);
+      });
+    } catch (err) {
+      reject(new EngineError('connection-lost', 'The connection closed before the server could listen.', { cause: err }));
+    }
+  });
+}
+
+/** Cancels a server-side listener; a dead or slow connection must not hold up stop(). */
+function unbind(client: Client, bindHost: string, port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, UNBIND_TIMEOUT_MS);
+    try {
+      client.unforwardIn(bindHost, port, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,72 @@
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ForwardCounters } from '../../shared';
+
+/** How long a half-closed local socket may linger after the tunnel side is gone. */
+const LINGER_MS = 10_000;
+
+/**
+ * Joins a local TCP socket and a tunnel stream (an SSH channel) both ways until both are done.
+ *
+ * - Half-close travels through: the local FIN becomes a channel EOF and vice versa, and neither
+ *   side is destroyed while the other may still deliver its tail (the download-tail trap in
+ *   DESIGN.md section 6). The socket must be created with allowHalfOpen.
+ * - `pipe` gives backpressure both ways: a full SSH window pauses the socket and vice versa.
+ * - Counters: `bytesOut` is what this computer sent into the tunnel, `bytesIn` what came back
+ *   out of it; `direction` says which of the two streams is on this computer's side.
+ */
+export function pipeTunnel(options: {
+  socket: Socket;
+  channel: Duplex;
+  counters: ForwardCounters;
+  onActivity: () => void;
+  onClose?: () => void;
+}): void {
+  const { socket, channel, counters, onActivity } = options;
+  let closed = false;
+  counters.activeConnections += 1;
+  counters.totalConnections += 1;
+  onActivity();
+
+  socket.on('data', (chunk: Buffer) => {
+    counters.bytesOut += chunk.length;
+    onActivity();
+  });
+  channel.on('data', (chunk: Buffer) => {
+    counters.bytesIn += chunk.length;
+    onActivity();
+  });
+
+  socket.pipe(channel);
+  channel.pipe(socket);
+
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    counters.activeConnections -= 1;
+    onActivity();
+    options.onClose?.();
+  };
+
+  // An abrupt local reset: nothing more can be delivered either way, so close the channel.
+  socket.on('error', () => {
+    channel.destroy();
+  });
+  socket.on('close', () => {
+    if (!channel.destroyed) channel.destroy();
+    finish();
+  });
+
+  channel.on('error', () => {
+    socket.destroy();
+  });
+  channel.on('close', () => {
+    // The far side is gone. Let what was already piped reach the local peer, keep draining what
+    // the peer still sends (so closing does not answer its data with a reset), and bound the
+    // wait so a peer that never closes cannot hold the socket forever.
+    socket.unpipe(channel);
+    socket.resume();
+    if (!socket.writableEnded) socket.end();
+    if (!socket.destroyed) setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  });
+}

@@ -1,0 +1,374 @@
+import type { Client, ClientChannel, TcpConnectionDetails } from 'ssh2';
+import { isFatalKind, type Forward, type Profile } from '../../shared';
+import { CredentialCache } from './auth';
+import { backoffDelay } from './backoff';
+import { EngineError, classifyConnectError, classifyOpenError } from './errors';
+import { describeForward, type Endpoint, type ForwardRunner } from './forwards/forward';
+import { DynamicForwardRunner } from './forwards/dynamic';
+import { LocalForwardRunner } from './forwards/local';
+import { RemoteForwardRunner, type IncomingHandler, type RemoteForwardHost } from './forwards/remote';
+import { connectChain, hopLabel, negotiatedCipher, type ConnectContext, type HopSpec } from './ssh-connection';
+import type { StatusHub } from './status-hub';
+import { connectionKey } from './connection-key';
+import type { LogLevel } from './api';
+import type { PromptHandler } from '../../shared';
+
+export interface SessionDeps {
+  prompt: PromptHandler;
+  knownHostsPath: string;
+  hub: StatusHub;
+  log(profileId: string, level: LogLevel, message: string): void;
+}
+
+interface UpWaiter {
+  resolve(): void;
+  reject(err: EngineError): void;
+}
+
+/**
+ * One running profile: a single SSH session (through its jump hosts) that carries every forward
+ * of the profile, and brings them back after a drop. It owns its clients, its forwards and its
+ * reconnect timer; stop() releases all of them.
+ */
+export class ProfileSession implements RemoteForwardHost {
+  private clients: Client[] | undefined;
+  private readonly runners = new Map<string, ForwardRunner>();
+  private readonly incoming = new Map<string, IncomingHandler>();
+  private readonly upWaiters = new Set<UpWaiter>();
+  private readonly credentials = new CredentialCache();
+  private readonly acceptedOnce = new Set<string>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private hasConnected = false;
+  private stopped = false;
+  private connecting: Promise<void> | undefined;
+
+  constructor(
+    private profile: Profile,
+    private readonly hops: HopSpec[],
+    private readonly deps: SessionDeps,
+  ) {}
+
+  get profileId(): string {
+    return this.profile.id;
+  }
+
+  get hub(): StatusHub {
+    return this.deps.hub;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Identifies the route and settings this session logs in with (see manager's update()). */
+  get connectionKey(): string {
+    return connectionKey(this.profile, this.hops);
+  }
+
+  /** Connects and starts every enabled forward; resolves after the first attempt either way. */
+  async start(): Promise<void> {
+    for (const forward of this.profile.forwards) {
+      if (forward.enabled) this.hub.setForward(this.profileId, forward.id, { state: 'starting' });
+    }
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.rejectWaiters(new EngineError('connection-lost', 'The profile was stopped.'));
+    // Forwards go first, while the session can still cancel server-side listeners.
+    await Promise.all([...this.runners.values()].map((runner) => runner.dispose()));
+    this.runners.clear();
+    await this.closeClients();
+    await this.connecting?.catch(() => {});
+    this.hub.setSession(this.profileId, { state: 'stopped' });
+    this.log('info', 'Stopped.');
+  }
+
+  async startForward(forwardId: string): Promise<void> {
+    const spec = this.profile.forwards.find((f) => f.id === forwardId);
+    if (!spec) throw new EngineError('invalid-config', `This profile has no forward "${forwardId}".`);
+    if (this.runners.has(forwardId) || this.stopped) return;
+    this.hub.setForward(this.profileId, forwardId, { state: 'starting' });
+    // Before the first login the forward starts with the session; afterwards at once (a local
+    // listener binds even mid-reconnect; a remote one waits for the session).
+    if (this.hasConnected) await this.launch(spec);
+  }
+
+  async stopForward(forwardId: string): Promise<void> {
+    const runner = this.runners.get(forwardId);
+    this.runners.delete(forwardId);
+    if (runner) await runner.dispose();
+    else this.hub.setForward(this.profileId, forwardId, { state: 'stopped' });
+  }
+
+  /** Takes an edited profile: forwards added, removed or changed are applied live. */
+  async update(profile: Profile): Promise<void> {
+    const before = new Map(this.profile.forwards.map((f) => [f.id, f]));
+    this.profile = profile;
+    const after = new Map(profile.forwards.map((f) => [f.id, f]));
+    for (const [id, old] of before) {
+      const now = after.get(id);
+      if (!now || JSON.stringify(now) !== JSON.stringify(old) || !now.enabled) {
+        await this.stopForward(id);
+        if (!now) this.hub.untrackForward(this.profileId, id);
+      }
+    }
+    for (const forward of profile.forwards) {
+      if (forward.enabled && !this.runners.has(forward.id)) await this.startForward(forward.id);
+    }
+  }
+
+  /** Skips the backoff wait (resume from sleep, network back). */
+  reconnectNow(): void {
+    if (this.retryTimer && !this.stopped) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      void this.connect();
+    }
+  }
+
+  // ---- RemoteForwardHost -------------------------------------------------------------------
+
+  currentClient(): Client | undefined {
+    return this.clients?.at(-1);
+  }
+
+  claimIncoming(bindHost: string, port: number, handler: IncomingHandler): void {
+    this.incoming.set(`${bindHost}:${port}`, handler);
+  }
+
+  releaseIncoming(bindHost: string, port: number): void {
+    this.incoming.delete(`${bindHost}:${port}`);
+  }
+
+  async openChannel(target: Endpoint, origin: Endpoint): Promise<ClientChannel> {
+    if (!this.currentClient()) await this.waitUntilUp();
+    const client = this.currentClient();
+    const label = `${target.host}:${target.port}`;
+    if (!client) throw new EngineError('connection-lost', `No connection to open ${label}.`);
+    return new Promise((resolve, reject) => {
+      try {
+        client.forwardOut(origin.host, origin.port, target.host, target.port, (err, channel) => {
+          if (err) reject(classifyOpenError(err, label));
+          else resolve(channel);
+        });
+      } catch (err) {
+        reject(new EngineError('connection-lost', `The connection closed while opening ${label}.`, { cause: err }));
+      }
+    });
+  }
+
+  log(level: LogLevel, message: string): void {
+    this.deps.log(this.profileId, level, message);
+  }
+
+  // ---- connection life -----------------------------------------------------------------------
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.connectOnce().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<void> {
+    if (this.stopped) return;
+    const target = this.hops.at(-1)!;
+    this.hub.setSession(this.profileId, this.attempt === 0 ? { state: 'connecting' } : this.reconnectingState());
+    if (this.attempt === 0) this.log('info', `Connecting to ${this.route()}.`);
+    let clients: Client[];
+    try {
+      clients = await connectChain(this.hops, this.connectContext());
+    } catch (err) {
+      this.onConnectFailure(err instanceof EngineError ? err : classifyConnectError(err, hopLabel(target)));
+      return;
+    }
+    if (this.stopped) {
+      for (const client of clients.reverse()) client.end();
+      return;
+    }
+    this.clients = clients;
+    this.watch(clients);
+    const final = clients.at(-1)!;
+    this.attempt = 0;
+    this.hub.setSession(this.profileId, { state: 'connected', cipher: negotiatedCipher.get(final) });
+    this.log('info', `Connected to ${hopLabel(target)} as ${target.username}.`);
+    const firstTime = !this.hasConnected;
+    this.hasConnected = true;
+    for (const waiter of this.upWaiters) waiter.resolve();
+    this.upWaiters.clear();
+    if (firstTime) {
+      await Promise.all(
+        this.profile.forwards
+          .filter((f) => f.enabled && !this.runners.has(f.id))
+          .map((f) => this.launch(f)),
+      );
+    } else {
+      await Promise.all([...this.runners.values()].map((runner) => runner.onSessionUp()));
+    }
+  }
+
+  private watch(clients: Client[]): void {
+    const final = clients.at(-1)!;
+    let lastError: EngineError | undefined;
+    final.on('error', (err) => (lastError = classifyConnectError(err, hopLabel(this.hops.at(-1)!))));
+    final.on('tcp connection', (details: TcpConnectionDetails, accept, reject) => {
+      const handler = this.incoming.get(`${details.destIP}:${details.destPort}`);
+      if (handler) handler(details, accept, reject);
+      else reject();
+    });
+    let dropped = false;
+    const onClose = (): void => {
+      if (dropped || this.clients !== clients) return;
+      dropped = true;
+      const error =
+        lastError?.kind === 'keepalive-timeout'
+          ? lastError
+          : new EngineError('connection-lost', `The connection to ${hopLabel(this.hops.at(-1)!)} was lost.`);
+      this.onDrop(error);
+    };
+    // Any hop closing takes the whole chain with it.
+    for (const client of clients) client.once('close', onClose);
+  }
+
+  private onDrop(error: EngineError): void {
+    const clients = this.clients ?? [];
+    this.clients = undefined;
+    for (const client of [...clients].reverse()) client.end();
+    if (this.stopped) return;
+    this.log('warn', error.message);
+    for (const runner of this.runners.values()) runner.onSessionDown();
+    this.scheduleRetry(error);
+  }
+
+  private onConnectFailure(error: EngineError): void {
+    if (this.stopped) return;
+    this.log('error', error.message);
+    if (isFatalKind(error.kind) || !this.profile.reconnect.enabled) {
+      // Retrying would only repeat the refusal (or lock the account): give up and free ports.
+      void this.giveUp(error);
+      return;
+    }
+    this.scheduleRetry(error);
+  }
+
+  private async giveUp(error: EngineError): Promise<void> {
+    this.rejectWaiters(error);
+    const runners = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(runners.map((runner) => runner.dispose()));
+    for (const forward of this.profile.forwards) {
+      if (this.hub.get(this.profileId)?.forwards[forward.id]?.state.state === 'starting')
+        this.hub.setForward(this.profileId, forward.id, { state: 'stopped' });
+    }
+    this.hub.setSession(this.profileId, { state: 'error', error: error.toInfo() });
+  }
+
+  private scheduleRetry(error: EngineError): void {
+    if (!this.profile.reconnect.enabled) {
+      void this.giveUp(error);
+      return;
+    }
+    this.attempt += 1;
+    const delay = backoffDelay(this.attempt, this.profile.reconnect);
+    this.lastRetry = { error, retryAt: Date.now() + delay };
+    this.hub.setSession(this.profileId, this.reconnectingState());
+    this.log('info', `Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt}).`);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, delay);
+  }
+
+  private lastRetry: { error: EngineError; retryAt: number } | undefined;
+
+  private reconnectingState() {
+    return {
+      state: 'reconnecting' as const,
+      attempt: this.attempt,
+      retryAt: this.lastRetry?.retryAt ?? Date.now(),
+      lastError: (this.lastRetry?.error ?? new EngineError('connection-lost')).toInfo(),
+    };
+  }
+
+  private async launch(spec: Forward): Promise<void> {
+    const runner = this.createRunner(spec);
+    this.runners.set(spec.id, runner);
+    this.log('info', `Starting ${describeForward(spec)}.`);
+    await runner.start();
+  }
+
+  private createRunner(spec: Forward): ForwardRunner {
+    switch (spec.type) {
+      case 'local':
+        return new LocalForwardRunner(spec, this);
+      case 'remote':
+        return new RemoteForwardRunner(spec, this);
+      case 'dynamic':
+        return new DynamicForwardRunner(spec, this);
+    }
+  }
+
+  private waitUntilUp(): Promise<void> {
+    if (this.stopped) return Promise.reject(new EngineError('connection-lost', 'The profile is stopped.'));
+    return new Promise((resolve, reject) => {
+      const waiter: UpWaiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.upWaiters.delete(waiter);
+        reject(new EngineError('connection-lost', 'The tunnel is reconnecting and did not come back in time.'));
+      }, this.profile.connectTimeoutSeconds * 1000);
+      this.upWaiters.add(waiter);
+    });
+  }
+
+  private rejectWaiters(error: EngineError): void {
+    for (const waiter of this.upWaiters) waiter.reject(error);
+    this.upWaiters.clear();
+  }
+
+  private closeClients(): Promise<void> {
+    const clients = this.clients ?? [];
+    this.clients = undefined;
+    const final = clients.at(-1);
+    const closed = final
+      ? new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 2000);
+          final.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        })
+      : Promise.resolve();
+    for (const client of [...clients].reverse()) client.end();
+    return closed;
+  }
+
+  private connectContext(): ConnectContext {
+    return {
+      profileId: this.profileId,
+      prompt: this.deps.prompt,
+      knownHostsPath: this.deps.knownHostsPath,
+      credentials: this.credentials,
+      acceptedOnce: this.acceptedOnce,
+      keepalive: this.profile.keepalive,
+      timeoutMs: this.profile.connectTimeoutSeconds * 1000,
+      log: (level, message) => this.log(level, message),
+    };
+  }
+
+  private route(): string {
+    return this.hops.map(hopLabel).join(' → ');
+  }
+}

@@ -1,0 +1,216 @@
+import { connect as tcpConnect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Client, type ClientChannel } from 'ssh2';
+import type { AuthMethod, PromptHandler, PromptRequest } from '../../shared';
+import { algorithmsFor } from './algorithms';
+import { CredentialCache, createAuthPlan } from './auth';
+import { PausableDeadline } from './deadline';
+import { EngineError, classifyConnectError, classifyOpenError } from './errors';
+import { KnownHosts, fingerprintSha256, keyTypeOf } from './known-hosts';
+
+/** One SSH server to log in to: the profile's own, or a jump host on the way. */
+export interface HopSpec {
+  host: string;
+  port: number;
+  username: string;
+  auth: AuthMethod[];
+}
+
+/** What a connection needs from the session that owns it; shared by every hop of a chain. */
+export interface ConnectContext {
+  profileId: string;
+  prompt: PromptHandler;
+  knownHostsPath: string;
+  /** Secrets that worked, kept for this session's reconnects. */
+  credentials: CredentialCache;
+  /** Host keys the user accepted "once": valid for this session's reconnects, never saved. */
+  acceptedOnce: Set<string>;
+  keepalive: { intervalSeconds: number; maxMissed: number };
+  timeoutMs: number;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** The cipher each connected client negotiated (client to server), for the status line. */
+export const negotiatedCipher = new WeakMap<Client, string>();
+
+export function hopLabel(hop: Pick<HopSpec, 'host' | 'port'>): string {
+  return hop.port === 22 ? hop.host : `${hop.host}:${hop.port}`;
+}
+
+/**
+ * Logs in to one hop, over a fresh TCP connection or over `via` (a channel through the previous
+ * hop). Resolves with a ready client that has an 'error' listener attached; rejects with an
+ * EngineError whose kind says what went wrong.
+ */
+export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex): Promise<Client> {
+  const where = hopLabel(hop);
+  const client = new Client();
+  // ssh2 emits 'error' at any time; without a listener that would crash the process.
+  client.on('error', () => {});
+  client.once('handshake', (negotiated) => negotiatedCipher.set(client, negotiated.cs.cipher));
+
+  let failure: EngineError | undefined;
+  let socket: Duplex | undefined = via;
+  const deadline = new PausableDeadline(ctx.timeoutMs, () => {
+    failure ??= new EngineError('timeout', `${where} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s.`);
+    socket?.destroy();
+    client.end();
+  });
+
+  // Questions to a person stop the connect clock.
+  const prompt: PromptHandler = (request) => deadline.paused(() => ctx.prompt(request));
+
+  try {
+    if (!socket) socket = await openTcp(hop.host, hop.port, where, (s) => (socket = s));
+    const knownHosts = await KnownHosts.load(ctx.knownHostsPath);
+    const plan = createAuthPlan(
+      { profileId: ctx.profileId, host: hop.host, port: hop.port, username: hop.username, methods: hop.auth },
+      prompt,
+      ctx.credentials,
+    );
+
+    const verifyHostKey = (key: Buffer, verify: (valid: boolean) => void): void => {
+      checkHostKey(hop, key, knownHosts, ctx, prompt).then(
+        () => verify(true),
+        (err: unknown) => {
+          failure ??= err instanceof EngineError ? err : classifyConnectError(err, where);
+          verify(false);
+        },
+      );
+    };
+
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(failure ?? classifyConnectError(err, where));
+      const onClose = (): void =>
+        reject(failure ?? new EngineError('connection-lost', `${where} closed the connection during login.`));
+      client.once('ready', () => {
+        client.off('error', onError);
+        client.off('close', onClose);
+        resolve();
+      });
+      client.on('error', onError);
+      client.once('close', onClose);
+      client.connect({
+        sock: socket as Socket,
+        username: hop.username,
+        authHandler: plan.authHandler as never,
+        tryKeyboard: plan.tryKeyboard,
+        hostVerifier: verifyHostKey as never,
+        readyTimeout: 0,
+        keepaliveInterval: ctx.keepalive.intervalSeconds * 1000,
+        keepaliveCountMax: ctx.keepalive.maxMissed,
+        algorithms: algorithmsFor(knownHosts.knownKeyTypes(hop.host, hop.port)),
+      });
+    }).catch((err: unknown) => {
+      if (err instanceof EngineError && err.kind === 'auth-failed') {
+        const cancelled = plan.cancelled ? ' Login was cancelled.' : '';
+        throw new EngineError('auth-failed', `Login to ${where} as ${hop.username} failed (${plan.describeAttempts()}).${cancelled}`);
+      }
+      throw err;
+    });
+    plan.onAuthenticated();
+    return client;
+  } catch (err) {
+    client.end();
+    socket?.destroy();
+    // What we learned first (a refused host key, the deadline) explains more than its echo.
+    throw failure ?? (err instanceof EngineError ? err : classifyConnectError(err, where));
+  } finally {
+    deadline.cancel();
+  }
+}
+
+/** TCP to the first hop, with Nagle off: without it every tunnelled exchange waits ~40 ms. */
+function openTcp(host: string, port: number, where: string, onSocket: (s: Socket) => void): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port });
+    onSocket(socket);
+    socket.setNoDelay(true);
+    const onError = (err: Error): void => reject(classifyConnectError(err, where));
+    socket.once('error', onError);
+    socket.once('close', () => reject(new EngineError('timeout', `${where} did not answer.`)));
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      socket.removeAllListeners('close');
+      // ssh2 reports later socket errors through the client.
+      socket.on('error', () => {});
+      resolve(socket);
+    });
+  });
+}
+
+async function checkHostKey(
+  hop: HopSpec,
+  key: Buffer,
+  knownHosts: KnownHosts,
+  ctx: ConnectContext,
+  prompt: PromptHandler,
+): Promise<void> {
+  const where = hopLabel(hop);
+  const fingerprint = fingerprintSha256(key);
+  const keyType = keyTypeOf(key);
+  const check = knownHosts.check(hop.host, hop.port, key);
+  switch (check.status) {
+    case 'match':
+      return;
+    case 'mismatch':
+      throw new EngineError(
+        'host-key-mismatch',
+        `${where} offered ${keyType} key ${fingerprint}, but ${check.path} line ${check.line} holds a different ${check.knownKeyType} key for it.`,
+      );
+    case 'revoked':
+      throw new EngineError('host-key-mismatch', `${where} offered a key that ${check.path} line ${check.line} marks as revoked.`);
+    case 'unknown':
+      break;
+  }
+  const onceKey = `${hop.host}:${hop.port} ${fingerprint}`;
+  if (ctx.acceptedOnce.has(onceKey)) return;
+  const request: PromptRequest = {
+    kind: 'host-key',
+    profileId: ctx.profileId,
+    host: hop.host,
+    port: hop.port,
+    username: hop.username,
+    keyType,
+    fingerprint,
+  };
+  const decision = await prompt(request);
+  if (decision === 'accept-save') {
+    await knownHosts.add(ctx.knownHostsPath, hop.host, hop.port, key);
+    ctx.log('info', `Saved ${keyType} host key ${fingerprint} for ${where} to ${ctx.knownHostsPath}.`);
+  } else if (decision === 'accept-once') {
+    ctx.acceptedOnce.add(onceKey);
+    ctx.log('info', `Accepted ${keyType} host key ${fingerprint} for ${where} for this session only.`);
+  } else {
+    throw new EngineError('host-key-unknown', `${where} offered ${keyType} key ${fingerprint}, which was not accepted.`);
+  }
+}
+
+/** A channel through `client` to the next hop, used as that hop's socket. */
+export function openHopChannel(client: Client, next: HopSpec, from: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, next.host, next.port, (err, channel) => {
+      if (err) {
+        const cause = classifyOpenError(err, hopLabel(next));
+        reject(new EngineError(cause.kind, `Jump host ${from} could not reach ${hopLabel(next)}.`));
+      } else resolve(channel);
+    });
+  });
+}
+
+/** Logs in through every hop in order (`ssh -J a,b target`); returns all clients, target last. */
+export async function connectChain(hops: HopSpec[], ctx: ConnectContext): Promise<Client[]> {
+  const clients: Client[] = [];
+  try {
+    for (const [i, hop] of hops.entries()) {
+      const previous = clients[i - 1];
+      const via = previous ? await openHopChannel(previous, hop, hopLabel(hops[i - 1]!)) : undefined;
+      clients.push(await connectHop(hop, ctx, via));
+      if (i < hops.length - 1) ctx.log('info', `Logged in to jump host ${hopLabel(hop)}.`);
+    }
+    return clients;
+  } catch (err) {
+    for (const client of clients.reverse()) client.end();
+    throw err;
+  }
+}
