@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ForwardCounters } from '../../shared';
 
-/** How long a half-closed local socket may linger after the tunnel side is gone. */
+/** How long either side may linger half-closed after the other is gone. */
 const LINGER_MS = 10_000;
 
 /**
@@ -13,7 +13,7 @@ const LINGER_MS = 10_000;
  *   DESIGN.md section 6). The socket must be created with allowHalfOpen.
  * - `pipe` gives backpressure both ways: a full SSH window pauses the socket and vice versa.
  * - Counters: `bytesOut` is what this computer sent into the tunnel, `bytesIn` what came back
- *   out of it; `direction` says which of the two streams is on this computer's side.
+ *   out of it (the socket is always the side on this computer).
  */
 export function pipeTunnel(options: {
   socket: Socket;
@@ -53,7 +53,12 @@ export function pipeTunnel(options: {
     channel.destroy();
   });
   socket.on('close', () => {
-    if (!channel.destroyed) channel.destroy();
+    if (!channel.writableEnded) channel.destroy();
+    else if (!channel.destroyed) {
+      // A clean local close already ended the channel; destroying it now could drop the EOF and
+      // the tail still queued in it. The far side closes the channel once it has everything.
+      setTimeout(() => channel.destroy(), LINGER_MS).unref();
+    }
     finish();
   });
 

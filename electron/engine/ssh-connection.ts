@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
 import type { AuthMethod, PromptHandler, PromptRequest } from '../../shared';
 import { algorithmsFor } from './algorithms';
-import { CredentialCache, createAuthPlan } from './auth';
+import { CredentialCache, createAuthPlan, type AuthPlan } from './auth';
 import { PausableDeadline } from './deadline';
 import { EngineError, classifyConnectError, classifyOpenError } from './errors';
 import { KnownHosts, fingerprintSha256, keyTypeOf } from './known-hosts';
@@ -60,14 +60,16 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
   // Questions to a person stop the connect clock.
   const prompt: PromptHandler = (request) => deadline.paused(() => ctx.prompt(request));
 
+  let plan: AuthPlan | undefined;
   try {
     if (!socket) socket = await openTcp(hop.host, hop.port, where, (s) => (socket = s));
     const knownHosts = await KnownHosts.load(ctx.knownHostsPath);
-    const plan = createAuthPlan(
+    const authPlan = createAuthPlan(
       { profileId: ctx.profileId, host: hop.host, port: hop.port, username: hop.username, methods: hop.auth },
       prompt,
       ctx.credentials,
     );
+    plan = authPlan;
 
     const verifyHostKey = (key: Buffer, verify: (valid: boolean) => void): void => {
       checkHostKey(hop, key, knownHosts, ctx, prompt).then(
@@ -80,7 +82,11 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
     };
 
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(failure ?? classifyConnectError(err, where));
+      const onError = (err: Error & { level?: string }): void => {
+        // An agent that refuses to sign one key is not the end of the login: ssh2 goes on.
+        if (err.level === 'agent') return;
+        reject(failure ?? classifyConnectError(err, where));
+      };
       const onClose = (): void =>
         reject(failure ?? new EngineError('connection-lost', `${where} closed the connection during login.`));
       client.once('ready', () => {
@@ -93,8 +99,8 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
       client.connect({
         sock: socket as Socket,
         username: hop.username,
-        authHandler: plan.authHandler as never,
-        tryKeyboard: plan.tryKeyboard,
+        authHandler: authPlan.authHandler as never,
+        tryKeyboard: authPlan.tryKeyboard,
         hostVerifier: verifyHostKey as never,
         readyTimeout: 0,
         keepaliveInterval: ctx.keepalive.intervalSeconds * 1000,
@@ -103,14 +109,16 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
       });
     }).catch((err: unknown) => {
       if (err instanceof EngineError && err.kind === 'auth-failed') {
-        const cancelled = plan.cancelled ? ' Login was cancelled.' : '';
-        throw new EngineError('auth-failed', `Login to ${where} as ${hop.username} failed (${plan.describeAttempts()}).${cancelled}`);
+        const cancelled = authPlan.cancelled ? ' Login was cancelled.' : '';
+        throw new EngineError('auth-failed', `Login to ${where} as ${hop.username} failed (${authPlan.describeAttempts()}).${cancelled}`);
       }
       throw err;
     });
-    plan.onAuthenticated();
+    authPlan.onAuthenticated();
     return client;
   } catch (err) {
+    // A late answer from a person must not reach a connection that is already gone.
+    plan?.dispose();
     client.end();
     socket?.destroy();
     // What we learned first (a refused host key, the deadline) explains more than its echo.
