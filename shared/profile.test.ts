@@ -11,7 +11,12 @@ describe('ProfileSchema', () => {
     });
     expect(profile.port).toBe(22);
     expect(profile.keepalive).toEqual({ intervalSeconds: 15, maxMissed: 3 });
-    expect(profile.reconnect).toEqual({ enabled: true, initialDelayMs: 1000, maxDelayMs: 60_000, jitter: 0.2 });
+    expect(profile.reconnect).toEqual({
+      enabled: true,
+      initialDelayMs: 1000,
+      maxDelayMs: 60_000,
+      jitter: 0.2,
+    });
     expect(profile.forwards[0]).toMatchObject({ bindHost: '127.0.0.1', enabled: true });
     expect(profile.jumpHosts).toEqual([]);
     expect(profile.auth.map((a) => a.type)).toEqual(['agent', 'keyboard-interactive', 'password']);
@@ -79,7 +84,11 @@ describe('ProfileSchema', () => {
 
 describe('ProfileFileSchema', () => {
   it('accepts the versioned format', () => {
-    const file = ProfileFileSchema.parse({ format: 'burrow-profiles', version: 1, profiles: [minimal] });
+    const file = ProfileFileSchema.parse({
+      format: 'burrow-profiles',
+      version: 1,
+      profiles: [minimal],
+    });
     expect(file.profiles).toHaveLength(1);
   });
 

@@ -19,7 +19,10 @@ export function algorithmsFor(knownKeyTypes: string[]): Algorithms {
     .flatMap(algorithmsForKeyType)
     .filter((algo) => SUPPORTED_SERVER_HOST_KEY.includes(algo));
   const algorithms: Algorithms = {
-    cipher: { remove: PREFERRED_CIPHER, prepend: PREFERRED_CIPHER } as unknown as Algorithms['cipher'],
+    cipher: {
+      remove: PREFERRED_CIPHER,
+      prepend: PREFERRED_CIPHER,
+    } as unknown as Algorithms['cipher'],
   };
   if (preferredHostKeys.length > 0) {
     algorithms.serverHostKey = {

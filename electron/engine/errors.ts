@@ -33,12 +33,14 @@ export function classifyConnectError(err: unknown, where: string): EngineError {
   const { code, level, message = String(err) } = describe(err);
   if (level === 'client-dns' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL')
     return new EngineError('dns', `Could not resolve ${where}.`);
-  if (code === 'ECONNREFUSED') return new EngineError('connect-refused', `${where} refused the connection.`);
+  if (code === 'ECONNREFUSED')
+    return new EngineError('connect-refused', `${where} refused the connection.`);
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
     return new EngineError('timeout', `${where} is unreachable (${code}).`);
   if (message === 'Keepalive timeout')
     return new EngineError('keepalive-timeout', `${where} stopped answering.`);
-  if (level === 'client-timeout') return new EngineError('timeout', `${where} did not finish the handshake in time.`);
+  if (level === 'client-timeout')
+    return new EngineError('timeout', `${where} did not finish the handshake in time.`);
   if (level === 'client-authentication')
     return new EngineError('auth-failed', `Login to ${where} failed.`);
   return new EngineError('connection-lost', `Connection to ${where} failed: ${message}.`);
@@ -86,7 +88,9 @@ export function classifyOpenError(err: unknown, target: string): EngineError {
         : `The server refused to open a connection to ${target} (${why || message}).`,
       { cause: err },
     );
-  return new EngineError('connection-lost', `The tunnel closed while opening ${target}.`, { cause: err });
+  return new EngineError('connection-lost', `The tunnel closed while opening ${target}.`, {
+    cause: err,
+  });
 }
 
 /** The server's own words for a refused open ("Connection refused"), as ssh2 passes them on. */
@@ -99,6 +103,10 @@ export function openFailureDescription(err: unknown): string {
 /** Classifies a failure to connect from this computer to an incoming forward's target. */
 export function classifyTargetError(err: unknown, target: string): EngineError {
   const { code } = describe(err);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new EngineError('dns', `Could not resolve ${target}.`);
-  return new EngineError('target-unreachable', `Could not connect to ${target}${code ? ` (${code})` : ''}.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new EngineError('dns', `Could not resolve ${target}.`);
+  return new EngineError(
+    'target-unreachable',
+    `Could not connect to ${target}${code ? ` (${code})` : ''}.`,
+  );
 }

@@ -1,4 +1,10 @@
-import { ProfileSchema, describeIssues, type Profile, type StatusDelta, type EngineSnapshot } from '../../shared';
+import {
+  ProfileSchema,
+  describeIssues,
+  type Profile,
+  type StatusDelta,
+  type EngineSnapshot,
+} from '../../shared';
 import type { Disposable, EngineOptions, LogEntry, LogLevel, TunnelEngine } from './api';
 import { EngineError } from './errors';
 import { ProfileSession } from './session';
@@ -30,11 +36,13 @@ export class TunnelManager implements TunnelEngine {
     let profile: Profile;
     let hops: HopSpec[];
     try {
-      if (!parsed.success) throw new EngineError('invalid-config', describeIssues(parsed.error).join('; '));
+      if (!parsed.success)
+        throw new EngineError('invalid-config', describeIssues(parsed.error).join('; '));
       profile = parsed.data;
       hops = this.resolveHops(profile);
     } catch (err) {
-      const error = err instanceof EngineError ? err : new EngineError('invalid-config', String(err));
+      const error =
+        err instanceof EngineError ? err : new EngineError('invalid-config', String(err));
       this.hub.setSession(input.id, { state: 'error', error: error.toInfo() });
       this.emitLog(input.id, 'error', error.message);
       return;
@@ -71,7 +79,8 @@ export class TunnelManager implements TunnelEngine {
     const session = this.sessions.get(input.id);
     if (!session) return;
     const parsed = ProfileSchema.safeParse(input);
-    if (!parsed.success) throw new EngineError('invalid-config', describeIssues(parsed.error).join('; '));
+    if (!parsed.success)
+      throw new EngineError('invalid-config', describeIssues(parsed.error).join('; '));
     const profile = parsed.data;
     const before = session.connectionKey;
     if (before !== connectionKey(profile, this.resolveHops(profile))) {
@@ -125,7 +134,10 @@ export class TunnelManager implements TunnelEngine {
       if (!('profileId' in hop)) return hop;
       const ref = this.options.resolveProfile?.(hop.profileId);
       if (!ref)
-        throw new EngineError('invalid-config', `Jump host ${i + 1} names profile "${hop.profileId}", which does not exist.`);
+        throw new EngineError(
+          'invalid-config',
+          `Jump host ${i + 1} names profile "${hop.profileId}", which does not exist.`,
+        );
       if (ref.jumpHosts.length > 0)
         throw new EngineError(
           'invalid-config',
@@ -133,7 +145,12 @@ export class TunnelManager implements TunnelEngine {
         );
       return { host: ref.host, port: ref.port, username: ref.username, auth: ref.auth };
     });
-    hops.push({ host: profile.host, port: profile.port, username: profile.username, auth: profile.auth });
+    hops.push({
+      host: profile.host,
+      port: profile.port,
+      username: profile.username,
+      auth: profile.auth,
+    });
     return hops;
   }
 

@@ -6,8 +6,18 @@ import { EngineError, classifyConnectError, classifyOpenError } from './errors';
 import { describeForward, type Endpoint, type ForwardRunner } from './forwards/forward';
 import { DynamicForwardRunner } from './forwards/dynamic';
 import { LocalForwardRunner } from './forwards/local';
-import { RemoteForwardRunner, type IncomingHandler, type RemoteForwardHost } from './forwards/remote';
-import { connectChain, hopLabel, negotiatedCipher, type ConnectContext, type HopSpec } from './ssh-connection';
+import {
+  RemoteForwardRunner,
+  type IncomingHandler,
+  type RemoteForwardHost,
+} from './forwards/remote';
+import {
+  connectChain,
+  hopLabel,
+  negotiatedCipher,
+  type ConnectContext,
+  type HopSpec,
+} from './ssh-connection';
 import type { StatusHub } from './status-hub';
 import { connectionKey } from './connection-key';
 import type { LogLevel } from './api';
@@ -90,7 +100,8 @@ export class ProfileSession implements RemoteForwardHost {
 
   async startForward(forwardId: string): Promise<void> {
     const spec = this.profile.forwards.find((f) => f.id === forwardId);
-    if (!spec) throw new EngineError('invalid-config', `This profile has no forward "${forwardId}".`);
+    if (!spec)
+      throw new EngineError('invalid-config', `This profile has no forward "${forwardId}".`);
     if (this.runners.has(forwardId) || this.stopped) return;
     this.hub.setForward(this.profileId, forwardId, { state: 'starting' });
     // Before the first login the forward starts with the session; afterwards at once (a local
@@ -157,7 +168,11 @@ export class ProfileSession implements RemoteForwardHost {
           else resolve(channel);
         });
       } catch (err) {
-        reject(new EngineError('connection-lost', `The connection closed while opening ${label}.`, { cause: err }));
+        reject(
+          new EngineError('connection-lost', `The connection closed while opening ${label}.`, {
+            cause: err,
+          }),
+        );
       }
     });
   }
@@ -176,13 +191,18 @@ export class ProfileSession implements RemoteForwardHost {
   private async connectOnce(): Promise<void> {
     if (this.stopped) return;
     const target = this.hops.at(-1)!;
-    this.hub.setSession(this.profileId, this.attempt === 0 ? { state: 'connecting' } : this.reconnectingState());
+    this.hub.setSession(
+      this.profileId,
+      this.attempt === 0 ? { state: 'connecting' } : this.reconnectingState(),
+    );
     if (this.attempt === 0) this.log('info', `Connecting to ${this.route()}.`);
     let clients: Client[];
     try {
       clients = await connectChain(this.hops, this.connectContext());
     } catch (err) {
-      this.onConnectFailure(err instanceof EngineError ? err : classifyConnectError(err, hopLabel(target)));
+      this.onConnectFailure(
+        err instanceof EngineError ? err : classifyConnectError(err, hopLabel(target)),
+      );
       return;
     }
     if (this.stopped) {
@@ -193,7 +213,10 @@ export class ProfileSession implements RemoteForwardHost {
     this.watch(clients);
     const final = clients.at(-1)!;
     this.attempt = 0;
-    this.hub.setSession(this.profileId, { state: 'connected', cipher: negotiatedCipher.get(final) });
+    this.hub.setSession(this.profileId, {
+      state: 'connected',
+      cipher: negotiatedCipher.get(final),
+    });
     this.log('info', `Connected to ${hopLabel(target)} as ${target.username}.`);
     const firstTime = !this.hasConnected;
     this.hasConnected = true;
@@ -213,7 +236,10 @@ export class ProfileSession implements RemoteForwardHost {
   private watch(clients: Client[]): void {
     const final = clients.at(-1)!;
     let lastError: EngineError | undefined;
-    final.on('error', (err) => (lastError = classifyConnectError(err, hopLabel(this.hops.at(-1)!))));
+    final.on(
+      'error',
+      (err) => (lastError = classifyConnectError(err, hopLabel(this.hops.at(-1)!))),
+    );
     final.on('tcp connection', (details: TcpConnectionDetails, accept, reject) => {
       const handler = this.incoming.get(`${details.destIP}:${details.destPort}`);
       if (handler) handler(details, accept, reject);
@@ -226,7 +252,10 @@ export class ProfileSession implements RemoteForwardHost {
       const error =
         lastError?.kind === 'keepalive-timeout'
           ? lastError
-          : new EngineError('connection-lost', `The connection to ${hopLabel(this.hops.at(-1)!)} was lost.`);
+          : new EngineError(
+              'connection-lost',
+              `The connection to ${hopLabel(this.hops.at(-1)!)} was lost.`,
+            );
       this.onDrop(error);
     };
     // Any hop closing takes the whole chain with it.
@@ -313,7 +342,8 @@ export class ProfileSession implements RemoteForwardHost {
   }
 
   private waitUntilUp(): Promise<void> {
-    if (this.stopped) return Promise.reject(new EngineError('connection-lost', 'The profile is stopped.'));
+    if (this.stopped)
+      return Promise.reject(new EngineError('connection-lost', 'The profile is stopped.'));
     return new Promise((resolve, reject) => {
       const waiter: UpWaiter = {
         resolve: () => {
@@ -327,7 +357,12 @@ export class ProfileSession implements RemoteForwardHost {
       };
       const timer = setTimeout(() => {
         this.upWaiters.delete(waiter);
-        reject(new EngineError('connection-lost', 'The tunnel is reconnecting and did not come back in time.'));
+        reject(
+          new EngineError(
+            'connection-lost',
+            'The tunnel is reconnecting and did not come back in time.',
+          ),
+        );
       }, this.profile.connectTimeoutSeconds * 1000);
       this.upWaiters.add(waiter);
     });

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
 import type { AuthMethod, PromptHandler, PromptRequest } from '../../shared';
 import { algorithmsFor } from './algorithms';
-import { CredentialCache, createAuthPlan, type AuthPlan } from './auth';
+import { createAuthPlan, type AuthPlan, type CredentialCache } from './auth';
 import { PausableDeadline } from './deadline';
 import { EngineError, classifyConnectError, classifyOpenError } from './errors';
 import { KnownHosts, fingerprintSha256, keyTypeOf } from './known-hosts';
@@ -52,7 +52,10 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
   let failure: EngineError | undefined;
   let socket: Duplex | undefined = via;
   const deadline = new PausableDeadline(ctx.timeoutMs, () => {
-    failure ??= new EngineError('timeout', `${where} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s.`);
+    failure ??= new EngineError(
+      'timeout',
+      `${where} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s.`,
+    );
     socket?.destroy();
     client.end();
   });
@@ -65,7 +68,13 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
     if (!socket) socket = await openTcp(hop.host, hop.port, where, (s) => (socket = s));
     const knownHosts = await KnownHosts.load(ctx.knownHostsPath);
     const authPlan = createAuthPlan(
-      { profileId: ctx.profileId, host: hop.host, port: hop.port, username: hop.username, methods: hop.auth },
+      {
+        profileId: ctx.profileId,
+        host: hop.host,
+        port: hop.port,
+        username: hop.username,
+        methods: hop.auth,
+      },
       prompt,
       ctx.credentials,
     );
@@ -88,7 +97,10 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
         reject(failure ?? classifyConnectError(err, where));
       };
       const onClose = (): void =>
-        reject(failure ?? new EngineError('connection-lost', `${where} closed the connection during login.`));
+        reject(
+          failure ??
+            new EngineError('connection-lost', `${where} closed the connection during login.`),
+        );
       client.once('ready', () => {
         client.off('error', onError);
         client.off('close', onClose);
@@ -110,7 +122,10 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
     }).catch((err: unknown) => {
       if (err instanceof EngineError && err.kind === 'auth-failed') {
         const cancelled = authPlan.cancelled ? ' Login was cancelled.' : '';
-        throw new EngineError('auth-failed', `Login to ${where} as ${hop.username} failed (${authPlan.describeAttempts()}).${cancelled}`);
+        throw new EngineError(
+          'auth-failed',
+          `Login to ${where} as ${hop.username} failed (${authPlan.describeAttempts()}).${cancelled}`,
+        );
       }
       throw err;
     });
@@ -129,7 +144,12 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
 }
 
 /** TCP to the first hop, with Nagle off: without it every tunnelled exchange waits ~40 ms. */
-function openTcp(host: string, port: number, where: string, onSocket: (s: Socket) => void): Promise<Socket> {
+function openTcp(
+  host: string,
+  port: number,
+  where: string,
+  onSocket: (s: Socket) => void,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tcpConnect({ host, port });
     onSocket(socket);
@@ -167,7 +187,10 @@ async function checkHostKey(
         `${where} offered ${keyType} key ${fingerprint}, but ${check.path} line ${check.line} holds a different ${check.knownKeyType} key for it.`,
       );
     case 'revoked':
-      throw new EngineError('host-key-mismatch', `${where} offered a key that ${check.path} line ${check.line} marks as revoked.`);
+      throw new EngineError(
+        'host-key-mismatch',
+        `${where} offered a key that ${check.path} line ${check.line} marks as revoked.`,
+      );
     case 'unknown':
       break;
   }
@@ -185,17 +208,30 @@ async function checkHostKey(
   const decision = await prompt(request);
   if (decision === 'accept-save') {
     await knownHosts.add(ctx.knownHostsPath, hop.host, hop.port, key);
-    ctx.log('info', `Saved ${keyType} host key ${fingerprint} for ${where} to ${ctx.knownHostsPath}.`);
+    ctx.log(
+      'info',
+      `Saved ${keyType} host key ${fingerprint} for ${where} to ${ctx.knownHostsPath}.`,
+    );
   } else if (decision === 'accept-once') {
     ctx.acceptedOnce.add(onceKey);
-    ctx.log('info', `Accepted ${keyType} host key ${fingerprint} for ${where} for this session only.`);
+    ctx.log(
+      'info',
+      `Accepted ${keyType} host key ${fingerprint} for ${where} for this session only.`,
+    );
   } else {
-    throw new EngineError('host-key-unknown', `${where} offered ${keyType} key ${fingerprint}, which was not accepted.`);
+    throw new EngineError(
+      'host-key-unknown',
+      `${where} offered ${keyType} key ${fingerprint}, which was not accepted.`,
+    );
   }
 }
 
 /** A channel through `client` to the next hop, used as that hop's socket. */
-export function openHopChannel(client: Client, next: HopSpec, from: string): Promise<ClientChannel> {
+export function openHopChannel(
+  client: Client,
+  next: HopSpec,
+  from: string,
+): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     client.forwardOut('127.0.0.1', 0, next.host, next.port, (err, channel) => {
       if (err) {
@@ -212,7 +248,9 @@ export async function connectChain(hops: HopSpec[], ctx: ConnectContext): Promis
   try {
     for (const [i, hop] of hops.entries()) {
       const previous = clients[i - 1];
-      const via = previous ? await openHopChannel(previous, hop, hopLabel(hops[i - 1]!)) : undefined;
+      const via = previous
+        ? await openHopChannel(previous, hop, hopLabel(hops[i - 1]!))
+        : undefined;
       clients.push(await connectHop(hop, ctx, via));
       if (i < hops.length - 1) ctx.log('info', `Logged in to jump host ${hopLabel(hop)}.`);
     }

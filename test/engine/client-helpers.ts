@@ -65,7 +65,12 @@ export function roundTrip(socket: Socket, payload: Buffer): Promise<Buffer> {
  * Writes `payload` and reads until as many bytes came back, then closes: an echo exchange that
  * does not rely on half-close (ssh2's Server, our fault injector, cannot half-close a channel).
  */
-export function echoExchange(host: string, port: number, payload: Buffer, timeoutMs = 10_000): Promise<Buffer> {
+export function echoExchange(
+  host: string,
+  port: number,
+  payload: Buffer,
+  timeoutMs = 10_000,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, host);
     const chunks: Buffer[] = [];

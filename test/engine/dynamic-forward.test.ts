@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { SocksClient } from 'socks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestKeys, type TestKeys } from '../support/keys';
-import { pseudoRandomBytes, startEchoServer, startSourceServer, type TestServer } from '../support/net';
+import {
+  pseudoRandomBytes,
+  startEchoServer,
+  startSourceServer,
+  type TestServer,
+} from '../support/net';
 import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
 import { makeEngine, testProfile } from './engine-fixture';
 import { roundTrip, socks5Connect } from './client-helpers';
@@ -52,7 +57,9 @@ describe.skipIf(!avail.ok)('dynamic (SOCKS) forwards through a real sshd', () =>
       command: 'connect',
       destination: { host, port: echo.port },
     });
-    expect((await roundTrip(socket, Buffer.from(`via socks${type}`))).toString()).toBe(`via socks${type}`);
+    expect((await roundTrip(socket, Buffer.from(`via socks${type}`))).toString()).toBe(
+      `via socks${type}`,
+    );
     await t.engine.dispose();
   });
 
@@ -79,8 +86,12 @@ describe.skipIf(!avail.ok)('dynamic (SOCKS) forwards through a real sshd', () =>
     const source = await startSourceServer(32 * MiB);
     const { t, profile, port } = await startSocks();
     const up = pseudoRandomBytes(32 * MiB, 'socks-up');
-    const upload = socks5Connect(port, '127.0.0.1', echo.port).then(({ socket }) => roundTrip(socket, up));
-    const download = socks5Connect(port, '127.0.0.1', source.port).then(({ socket }) => roundTrip(socket, Buffer.alloc(0)));
+    const upload = socks5Connect(port, '127.0.0.1', echo.port).then(({ socket }) =>
+      roundTrip(socket, up),
+    );
+    const download = socks5Connect(port, '127.0.0.1', source.port).then(({ socket }) =>
+      roundTrip(socket, Buffer.alloc(0)),
+    );
     const [echoed, downloaded] = await Promise.all([upload, download]);
     expect(sha(echoed)).toBe(sha(up));
     expect(sha(downloaded)).toBe(source.sha256);
@@ -95,7 +106,9 @@ describe.skipIf(!avail.ok)('dynamic (SOCKS) forwards through a real sshd', () =>
     expect(reply).toBe(5);
     const dns = await socks5Connect(port, 'no-such-host.invalid', 80);
     expect(dns.reply).toBe(4);
-    await expect.poll(() => t.forward(profile.id, 'socks')?.lastError?.kind).toBe('target-unreachable');
+    await expect
+      .poll(() => t.forward(profile.id, 'socks')?.lastError?.kind)
+      .toBe('target-unreachable');
     const ok = await socks5Connect(port, 'localhost', echo.port);
     expect(ok.reply).toBe(0);
     expect((await roundTrip(ok.socket, Buffer.from('still here'))).toString()).toBe('still here');

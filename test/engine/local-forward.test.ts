@@ -47,10 +47,15 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
 
   it('listens on a free port, carries data both ways, counts it, and frees the port on stop', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-    const profile = profileTo([{ id: 'echo', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port }]);
+    const profile = profileTo([
+      { id: 'echo', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+    ]);
     await t.engine.start(profile);
     const status = await t.waitForForward(profile.id, 'echo', 'active');
-    expect(t.session(profile.id)).toMatchObject({ state: 'connected', cipher: 'aes128-gcm@openssh.com' });
+    expect(t.session(profile.id)).toMatchObject({
+      state: 'connected',
+      cipher: 'aes128-gcm@openssh.com',
+    });
     const port = t.boundPort(profile.id, 'echo');
     expect(port).toBeGreaterThan(0);
     expect(status.state).toMatchObject({ bindHost: '127.0.0.1' });
@@ -58,12 +63,14 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     const payload = Buffer.from('hello through the burrow');
     expect((await echoRoundTrip('127.0.0.1', port, payload)).toString()).toBe(payload.toString());
     await t.waitForForward(profile.id, 'echo', 'active');
-    await expect.poll(() => t.forward(profile.id, 'echo')?.counters).toMatchObject({
-      totalConnections: 1,
-      activeConnections: 0,
-      bytesOut: payload.length,
-      bytesIn: payload.length,
-    });
+    await expect
+      .poll(() => t.forward(profile.id, 'echo')?.counters)
+      .toMatchObject({
+        totalConnections: 1,
+        activeConnections: 0,
+        bytesOut: payload.length,
+        bytesIn: payload.length,
+      });
 
     await t.engine.stop(profile.id);
     expect(t.forward(profile.id, 'echo')?.state).toEqual({ state: 'stopped' });
@@ -108,7 +115,9 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
 
   it('keeps the tail of a download when the client half-closes first', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-    const profile = profileTo([{ id: 'echo', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port }]);
+    const profile = profileTo([
+      { id: 'echo', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+    ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'echo', 'active');
     // echoRoundTrip ends its side right after writing: every byte must still come back.
@@ -143,7 +152,13 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
     const profile = profileTo([
-      { id: 'up', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: (target.address() as { port: number }).port },
+      {
+        id: 'up',
+        type: 'local',
+        bindPort: 0,
+        targetHost: '127.0.0.1',
+        targetPort: (target.address() as { port: number }).port,
+      },
     ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'up', 'active');
@@ -156,20 +171,30 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
 
   it('carries 1000 simultaneous connections through one forward', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-    const profile = profileTo([{ id: 'echo', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port }]);
+    const profile = profileTo([
+      { id: 'echo', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+    ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'echo', 'active');
     const port = t.boundPort(profile.id, 'echo');
     const results = await Promise.allSettled(
-      Array.from({ length: 1000 }, (_, i) => echoRoundTrip('127.0.0.1', port, Buffer.from(`conn ${i}`), 60_000)),
+      Array.from({ length: 1000 }, (_, i) =>
+        echoRoundTrip('127.0.0.1', port, Buffer.from(`conn ${i}`), 60_000),
+      ),
     );
     const failures = results.filter((r) => r.status === 'rejected');
-    expect(failures.map((f) => String((f as PromiseRejectedResult).reason)).slice(0, 3)).toEqual([]);
-    results.forEach((r, i) => expect((r as PromiseFulfilledResult<Buffer>).value.toString()).toBe(`conn ${i}`));
-    await expect.poll(() => t.forward(profile.id, 'echo')?.counters).toMatchObject({
-      totalConnections: 1000,
-      activeConnections: 0,
-    });
+    expect(failures.map((f) => String((f as PromiseRejectedResult).reason)).slice(0, 3)).toEqual(
+      [],
+    );
+    results.forEach((r, i) =>
+      expect((r as PromiseFulfilledResult<Buffer>).value.toString()).toBe(`conn ${i}`),
+    );
+    await expect
+      .poll(() => t.forward(profile.id, 'echo')?.counters)
+      .toMatchObject({
+        totalConnections: 1000,
+        activeConnections: 0,
+      });
     await t.engine.dispose();
   }, 90_000);
 
@@ -178,8 +203,21 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     const thirdHost = await startEchoServer('127.0.0.3');
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
     const profile = profileTo([
-      { id: 'lan', type: 'local', bindHost: '0.0.0.0', bindPort: 0, targetHost: '127.0.0.3', targetPort: thirdHost.port },
-      { id: 'loop', type: 'local', bindPort: 0, targetHost: '127.0.0.3', targetPort: thirdHost.port },
+      {
+        id: 'lan',
+        type: 'local',
+        bindHost: '0.0.0.0',
+        bindPort: 0,
+        targetHost: '127.0.0.3',
+        targetPort: thirdHost.port,
+      },
+      {
+        id: 'loop',
+        type: 'local',
+        bindPort: 0,
+        targetHost: '127.0.0.3',
+        targetPort: thirdHost.port,
+      },
     ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'lan', 'active');
@@ -198,16 +236,28 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     const busyPort = (squatter.address() as { port: number }).port;
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
     const profile = profileTo([
-      { id: 'busy', type: 'local', bindPort: busyPort, targetHost: '127.0.0.1', targetPort: echo.port },
+      {
+        id: 'busy',
+        type: 'local',
+        bindPort: busyPort,
+        targetHost: '127.0.0.1',
+        targetPort: echo.port,
+      },
       { id: 'fine', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
     ]);
     await t.engine.start(profile);
     const busy = await t.waitForForward(profile.id, 'busy', 'error');
     expect(busy.state).toMatchObject({ state: 'error', error: { kind: 'port-in-use' } });
-    expect(busy.state.state === 'error' && busy.state.error.message).toMatch(/already in use.*Pick another port/);
+    expect(busy.state.state === 'error' && busy.state.error.message).toMatch(
+      /already in use.*Pick another port/,
+    );
     await t.waitForForward(profile.id, 'fine', 'active');
     expect(t.session(profile.id)?.state).toBe('connected');
-    const back = await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'fine'), Buffer.from('ok'));
+    const back = await echoRoundTrip(
+      '127.0.0.1',
+      t.boundPort(profile.id, 'fine'),
+      Buffer.from('ok'),
+    );
     expect(back.toString()).toBe('ok');
     await t.engine.dispose();
     squatter.close();
@@ -215,7 +265,9 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
 
   it('adds, changes and removes forwards while the session runs', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-    const profile = profileTo([{ id: 'a', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port }]);
+    const profile = profileTo([
+      { id: 'a', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+    ]);
     const before = countLogins(sshd);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'a', 'active');
@@ -223,7 +275,10 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
 
     await t.engine.update({
       ...profile,
-      forwards: [...profile.forwards, { id: 'b', type: 'dynamic', enabled: true, bindHost: '127.0.0.1', bindPort: 0 }],
+      forwards: [
+        ...profile.forwards,
+        { id: 'b', type: 'dynamic', enabled: true, bindHost: '127.0.0.1', bindPort: 0 },
+      ],
     });
     await t.waitForForward(profile.id, 'b', 'active');
     expect(t.boundPort(profile.id, 'a')).toBe(portA);
@@ -235,7 +290,9 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     expect(t.session(profile.id)?.state).toBe('connected');
     expect(countLogins(sshd) - before).toBe(1);
 
-    await t.engine.startForward(profile.id, 'missing').catch((err: Error) => expect(err.message).toMatch(/no forward/));
+    await t.engine
+      .startForward(profile.id, 'missing')
+      .catch((err: Error) => expect(err.message).toMatch(/no forward/));
     await t.engine.dispose();
   });
 
@@ -243,7 +300,14 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
     const profile = profileTo([
       { id: 'a', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
-      { id: 'b', type: 'local', enabled: false, bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+      {
+        id: 'b',
+        type: 'local',
+        enabled: false,
+        bindPort: 0,
+        targetHost: '127.0.0.1',
+        targetPort: echo.port,
+      },
     ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'a', 'active');
@@ -254,7 +318,9 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     expect(await canConnect('127.0.0.1', portA)).toBe(false);
     await t.engine.startForward(profile.id, 'b');
     await t.waitForForward(profile.id, 'b', 'active');
-    expect((await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'b'), Buffer.from('b'))).toString()).toBe('b');
+    expect(
+      (await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'b'), Buffer.from('b'))).toString(),
+    ).toBe('b');
     await t.engine.dispose();
   });
 });

@@ -56,7 +56,9 @@ describe.skipIf(!avail.ok)('forwards the server refuses', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     const out = await t.waitForForward(profile.id, 'out', 'error');
     expect(out.state).toMatchObject({ error: { kind: 'open-refused' } });
-    expect(out.state.state === 'error' && out.state.error.message).toMatch(/AllowTcpForwarding or PermitOpen/);
+    expect(out.state.state === 'error' && out.state.error.message).toMatch(
+      /AllowTcpForwarding or PermitOpen/,
+    );
     // Error state means the port is released, not silently kept.
     expect(await canConnect('127.0.0.1', port)).toBe(false);
 
@@ -76,10 +78,16 @@ describe.skipIf(!avail.ok)('forwards the server refuses', () => {
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'allowed', 'active');
     await t.waitForForward(profile.id, 'denied', 'active');
-    await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'denied'), Buffer.from('x')).catch(() => undefined);
+    await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'denied'), Buffer.from('x')).catch(
+      () => undefined,
+    );
     const denied = await t.waitForForward(profile.id, 'denied', 'error');
     expect(denied.state).toMatchObject({ error: { kind: 'open-refused' } });
-    expect((await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'allowed'), Buffer.from('ok'))).toString()).toBe('ok');
+    expect(
+      (
+        await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'allowed'), Buffer.from('ok'))
+      ).toString(),
+    ).toBe('ok');
     expect(t.session(profile.id)?.state).toBe('connected');
     await t.engine.dispose();
   });

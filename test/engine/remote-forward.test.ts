@@ -49,17 +49,21 @@ describe.skipIf(!avail.ok)('incoming (remote) forwards through a real sshd', () 
 
   it('reports the port the server picked, brings connections home, and cancels on stop', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-    const profile = profileOn(sshd, [{ id: 'in', type: 'remote', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port }]);
+    const profile = profileOn(sshd, [
+      { id: 'in', type: 'remote', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+    ]);
     await t.engine.start(profile);
     const status = await t.waitForForward(profile.id, 'in', 'active');
     expect(status.state).toMatchObject({ bindHost: '127.0.0.1' });
     const port = t.boundPort(profile.id, 'in');
     expect(port).toBeGreaterThan(0);
     // sshd listens on the server (here the same machine); a connection there reaches our echo.
-    expect((await echoRoundTrip('127.0.0.1', port, Buffer.from('from the server side'))).toString()).toBe(
-      'from the server side',
-    );
-    await expect.poll(() => t.forward(profile.id, 'in')?.counters).toMatchObject({ totalConnections: 1, bytesIn: 20, bytesOut: 20 });
+    expect(
+      (await echoRoundTrip('127.0.0.1', port, Buffer.from('from the server side'))).toString(),
+    ).toBe('from the server side');
+    await expect
+      .poll(() => t.forward(profile.id, 'in')?.counters)
+      .toMatchObject({ totalConnections: 1, bytesIn: 20, bytesOut: 20 });
 
     await t.engine.stop(profile.id);
     expect(await canConnect('127.0.0.1', port)).toBe(false);
@@ -93,15 +97,29 @@ describe.skipIf(!avail.ok)('incoming (remote) forwards through a real sshd', () 
     const closed = await closedPort();
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
     const profile = profileOn(sshd, [
-      { id: 'third', type: 'remote', bindPort: 0, targetHost: '127.0.0.3', targetPort: thirdHost.port },
+      {
+        id: 'third',
+        type: 'remote',
+        bindPort: 0,
+        targetHost: '127.0.0.3',
+        targetPort: thirdHost.port,
+      },
       { id: 'dead', type: 'remote', bindPort: 0, targetHost: '127.0.0.1', targetPort: closed },
     ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'third', 'active');
     await t.waitForForward(profile.id, 'dead', 'active');
-    expect((await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'third'), Buffer.from('3rd'))).toString()).toBe('3rd');
-    await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'dead'), Buffer.from('x')).catch(() => Buffer.alloc(0));
-    await expect.poll(() => t.forward(profile.id, 'dead')?.lastError?.kind).toBe('target-unreachable');
+    expect(
+      (
+        await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'third'), Buffer.from('3rd'))
+      ).toString(),
+    ).toBe('3rd');
+    await echoRoundTrip('127.0.0.1', t.boundPort(profile.id, 'dead'), Buffer.from('x')).catch(() =>
+      Buffer.alloc(0),
+    );
+    await expect
+      .poll(() => t.forward(profile.id, 'dead')?.lastError?.kind)
+      .toBe('target-unreachable');
     // The forward itself still listens: the target may come up later.
     expect(t.forward(profile.id, 'dead')?.state.state).toBe('active');
     await t.engine.dispose();
@@ -113,7 +131,13 @@ describe.skipIf(!avail.ok)('incoming (remote) forwards through a real sshd', () 
     const taken = (squatter.address() as { port: number }).port;
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
     const profile = profileOn(sshd, [
-      { id: 'taken', type: 'remote', bindPort: taken, targetHost: '127.0.0.1', targetPort: echo.port },
+      {
+        id: 'taken',
+        type: 'remote',
+        bindPort: taken,
+        targetHost: '127.0.0.1',
+        targetPort: echo.port,
+      },
       { id: 'ok', type: 'remote', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
     ]);
     await t.engine.start(profile);
@@ -128,13 +152,24 @@ describe.skipIf(!avail.ok)('incoming (remote) forwards through a real sshd', () 
   it('binds off-host where GatewayPorts clientspecified allows it', async () => {
     const t = makeEngine({ knownHostsPath: gateway.knownHostsPath });
     const profile = profileOn(gateway, [
-      { id: 'all', type: 'remote', bindHost: '0.0.0.0', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+      {
+        id: 'all',
+        type: 'remote',
+        bindHost: '0.0.0.0',
+        bindPort: 0,
+        targetHost: '127.0.0.1',
+        targetPort: echo.port,
+      },
       { id: 'loop', type: 'remote', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
     ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'all', 'active');
     await t.waitForForward(profile.id, 'loop', 'active');
-    expect((await echoRoundTrip('127.0.0.2', t.boundPort(profile.id, 'all'), Buffer.from('lan'))).toString()).toBe('lan');
+    expect(
+      (
+        await echoRoundTrip('127.0.0.2', t.boundPort(profile.id, 'all'), Buffer.from('lan'))
+      ).toString(),
+    ).toBe('lan');
     expect(await canConnect('127.0.0.2', t.boundPort(profile.id, 'loop'))).toBe(false);
     await t.engine.dispose();
   });
@@ -142,7 +177,14 @@ describe.skipIf(!avail.ok)('incoming (remote) forwards through a real sshd', () 
   it('stays on loopback where GatewayPorts no overrides an off-host bind (OpenSSH behaviour)', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
     const profile = profileOn(sshd, [
-      { id: 'all', type: 'remote', bindHost: '0.0.0.0', bindPort: 0, targetHost: '127.0.0.1', targetPort: echo.port },
+      {
+        id: 'all',
+        type: 'remote',
+        bindHost: '0.0.0.0',
+        bindPort: 0,
+        targetHost: '127.0.0.1',
+        targetPort: echo.port,
+      },
     ]);
     await t.engine.start(profile);
     await t.waitForForward(profile.id, 'all', 'active');

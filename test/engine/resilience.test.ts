@@ -2,8 +2,20 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canConnect, echoRoundTrip, freePort, sleep, startEchoServer, type TestServer } from '../support/net';
-import { generateHostKey, startFaultServer, type FaultServer, type FaultServerOptions } from '../support/fault-server';
+import {
+  canConnect,
+  echoRoundTrip,
+  freePort,
+  sleep,
+  startEchoServer,
+  type TestServer,
+} from '../support/net';
+import {
+  generateHostKey,
+  startFaultServer,
+  type FaultServer,
+  type FaultServerOptions,
+} from '../support/fault-server';
 import { makeEngine, testProfile } from './engine-fixture';
 import { echoExchange } from './client-helpers';
 
@@ -18,7 +30,10 @@ describe('life of a session: drops, keepalive, reconnect', () => {
     cleanups.length = 0;
   });
 
-  async function fixture(options: FaultServerOptions = {}, profilePatch: Record<string, unknown> = {}) {
+  async function fixture(
+    options: FaultServerOptions = {},
+    profilePatch: Record<string, unknown> = {},
+  ) {
     const echo: TestServer = await startEchoServer();
     const server: FaultServer = await startFaultServer({ acceptAnyAuth: true, ...options });
     // Our own copy: the fault server deletes its files when stopped, and the engine must still
@@ -27,7 +42,12 @@ describe('life of a session: drops, keepalive, reconnect', () => {
     const knownHostsPath = join(dir, 'known_hosts');
     await copyFile(server.knownHostsPath, knownHostsPath);
     const t = makeEngine({ knownHostsPath, answers: { password: () => 'secret' } });
-    cleanups.push(() => rm(dir, { recursive: true, force: true }), () => echo.dispose(), () => server.stop(), () => t.engine.dispose());
+    cleanups.push(
+      () => rm(dir, { recursive: true, force: true }),
+      () => echo.dispose(),
+      () => server.stop(),
+      () => t.engine.dispose(),
+    );
     const profile = testProfile({
       host: server.host,
       port: server.port,
@@ -54,19 +74,29 @@ describe('life of a session: drops, keepalive, reconnect', () => {
 
       server[fault]();
       await t.waitForSession(profile.id, 'reconnecting');
-      expect(t.session(profile.id)).toMatchObject({ attempt: 1, lastError: { kind: 'connection-lost' } });
+      expect(t.session(profile.id)).toMatchObject({
+        attempt: 1,
+        lastError: { kind: 'connection-lost' },
+      });
       await t.waitForSession(profile.id, 'connected');
       await t.waitForForward(profile.id, 'in', 'active');
       expect(t.boundPort(profile.id, 'out')).toBe(outPort);
       expect(t.boundPort(profile.id, 'in')).toBe(inPort);
-      expect((await echoRoundTrip('127.0.0.1', outPort, Buffer.from('out again'))).toString()).toBe('out again');
-      expect((await echoExchange('127.0.0.1', inPort, Buffer.from('in again'))).toString()).toBe('in again');
+      expect((await echoRoundTrip('127.0.0.1', outPort, Buffer.from('out again'))).toString()).toBe(
+        'out again',
+      );
+      expect((await echoExchange('127.0.0.1', inPort, Buffer.from('in again'))).toString()).toBe(
+        'in again',
+      );
       expect(server.readyClients()).toBe(1);
     },
   );
 
   it('notices a frozen server by keepalive and reconnects', async () => {
-    const { server, t, profile } = await fixture({}, { keepalive: { intervalSeconds: 1, maxMissed: 2 } });
+    const { server, t, profile } = await fixture(
+      {},
+      { keepalive: { intervalSeconds: 1, maxMissed: 2 } },
+    );
     await t.engine.start(profile);
     await t.waitForSession(profile.id, 'connected');
     server.silenceAll();
@@ -83,9 +113,9 @@ describe('life of a session: drops, keepalive, reconnect', () => {
     const { port, hostKey } = server;
     await server.stop();
     await t.waitForSession(profile.id, 'reconnecting');
-    await expect.poll(() => (t.session(profile.id) as { lastError?: { kind: string } }).lastError?.kind).toBe(
-      'connect-refused',
-    );
+    await expect
+      .poll(() => (t.session(profile.id) as { lastError?: { kind: string } }).lastError?.kind)
+      .toBe('connect-refused');
     // The local port stays ours during the outage; a client that connects now is held, not refused.
     const held = echoRoundTrip('127.0.0.1', outPort, Buffer.from('patience'), 20_000);
     await sleep(300);
@@ -97,7 +127,10 @@ describe('life of a session: drops, keepalive, reconnect', () => {
   });
 
   it('reconnectNow skips a long backoff wait', async () => {
-    const { server, t, profile } = await fixture({}, { reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } });
+    const { server, t, profile } = await fixture(
+      {},
+      { reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } },
+    );
     await t.engine.start(profile);
     await t.waitForSession(profile.id, 'connected');
     server.dropAll();
@@ -141,7 +174,11 @@ describe('life of a session: drops, keepalive, reconnect', () => {
     await t.waitForSession(profile.id, 'connected');
     const { port } = server;
     await server.stop();
-    const impostor = await startFaultServer({ acceptAnyAuth: true, port, hostKey: await generateHostKey() });
+    const impostor = await startFaultServer({
+      acceptAnyAuth: true,
+      port,
+      hostKey: await generateHostKey(),
+    });
     cleanups.push(() => impostor.stop());
     const state = await t.waitForSession(profile.id, 'error');
     expect(state).toMatchObject({ error: { kind: 'host-key-mismatch' } });
@@ -162,7 +199,9 @@ describe('life of a session: drops, keepalive, reconnect', () => {
     expect(await canConnect('127.0.0.1', outPort)).toBe(false);
     const logsAfterStop = t.logs.length;
     await sleep(800);
-    expect(t.logs.slice(logsAfterStop).filter((l) => /Reconnecting|Connecting/.test(l.message))).toEqual([]);
+    expect(
+      t.logs.slice(logsAfterStop).filter((l) => /Reconnecting|Connecting/.test(l.message)),
+    ).toEqual([]);
   });
 
   it('classifies what happens before SSH: refused, timeout, dns', async () => {
@@ -178,7 +217,13 @@ describe('life of a session: drops, keepalive, reconnect', () => {
       { host: 'no-such-host.invalid', port: 22, kind: 'dns' },
     ];
     const profiles = cases.map(({ host, port }) =>
-      testProfile({ host, port, username: 'x', auth: [{ type: 'password' }], connectTimeoutSeconds: 1 }),
+      testProfile({
+        host,
+        port,
+        username: 'x',
+        auth: [{ type: 'password' }],
+        connectTimeoutSeconds: 1,
+      }),
     );
     await Promise.all(profiles.map((p) => t.engine.start(p)));
     for (const [i, profile] of profiles.entries()) {

@@ -29,7 +29,11 @@ export class DynamicForwardRunner implements ForwardRunner {
     try {
       const bound = await this.listener.listen(this.spec.bindHost, this.spec.bindPort);
       if (this.disposed) return;
-      hub.setForward(profileId, this.spec.id, { state: 'active', bindHost: bound.host, bindPort: bound.port });
+      hub.setForward(profileId, this.spec.id, {
+        state: 'active',
+        bindHost: bound.host,
+        bindPort: bound.port,
+      });
     } catch (err) {
       const error = err instanceof EngineError ? err : new EngineError('bind-denied', String(err));
       hub.setForward(profileId, this.spec.id, { state: 'error', error: error.toInfo() });
@@ -68,7 +72,8 @@ export class DynamicForwardRunner implements ForwardRunner {
       request.accept();
       pipeTunnel({ socket, channel, counters: this.counters, onActivity: this.touch });
     } catch (err) {
-      const error = err instanceof EngineError ? err : new EngineError('connection-lost', String(err));
+      const error =
+        err instanceof EngineError ? err : new EngineError('connection-lost', String(err));
       request.reject(socksFailureFor(error));
       if (this.disposed) return;
       this.host.hub.setForwardError(this.host.profileId, this.spec.id, error.toInfo());

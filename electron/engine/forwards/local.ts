@@ -28,7 +28,11 @@ export class LocalForwardRunner implements ForwardRunner {
     try {
       const bound = await this.listener.listen(this.spec.bindHost, this.spec.bindPort);
       if (this.disposed) return;
-      hub.setForward(profileId, this.spec.id, { state: 'active', bindHost: bound.host, bindPort: bound.port });
+      hub.setForward(profileId, this.spec.id, {
+        state: 'active',
+        bindHost: bound.host,
+        bindPort: bound.port,
+      });
     } catch (err) {
       const error = err instanceof EngineError ? err : new EngineError('bind-denied', String(err));
       hub.setForward(profileId, this.spec.id, { state: 'error', error: error.toInfo() });
@@ -63,7 +67,9 @@ export class LocalForwardRunner implements ForwardRunner {
         (err: unknown) => {
           socket.destroy();
           if (this.disposed) return;
-          this.onOpenFailure(err instanceof EngineError ? err : new EngineError('connection-lost', String(err)));
+          this.onOpenFailure(
+            err instanceof EngineError ? err : new EngineError('connection-lost', String(err)),
+          );
         },
       );
   }
@@ -76,7 +82,8 @@ export class LocalForwardRunner implements ForwardRunner {
       // Policy, not a passing fault: every later connection would be refused the same way, so
       // say so on the forward and free the port instead of looking healthy.
       void this.listener.close().then(() => {
-        if (!this.disposed) hub.setForward(profileId, this.spec.id, { state: 'error', error: error.toInfo() });
+        if (!this.disposed)
+          hub.setForward(profileId, this.spec.id, { state: 'error', error: error.toInfo() });
       });
     }
   }

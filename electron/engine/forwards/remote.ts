@@ -54,7 +54,8 @@ export class RemoteForwardRunner implements ForwardRunner {
 
   onSessionDown(): void {
     this.release();
-    if (!this.disposed) this.host.hub.setForward(this.host.profileId, this.spec.id, { state: 'starting' });
+    if (!this.disposed)
+      this.host.hub.setForward(this.host.profileId, this.spec.id, { state: 'starting' });
   }
 
   async dispose(): Promise<void> {
@@ -89,7 +90,11 @@ export class RemoteForwardRunner implements ForwardRunner {
       this.boundPort = port;
       this.wantedPort = port;
       this.host.claimIncoming(this.spec.bindHost, port, this.onIncoming);
-      hub.setForward(profileId, this.spec.id, { state: 'active', bindHost: this.spec.bindHost, bindPort: port });
+      hub.setForward(profileId, this.spec.id, {
+        state: 'active',
+        bindHost: this.spec.bindHost,
+        bindPort: port,
+      });
     } catch (err) {
       const error =
         err instanceof EngineError
@@ -114,7 +119,9 @@ export class RemoteForwardRunner implements ForwardRunner {
     const socket = tcpConnect({ host: targetHost, port: targetPort, allowHalfOpen: true });
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    socket.setTimeout(TARGET_CONNECT_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(TARGET_CONNECT_TIMEOUT_MS, () =>
+      socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+    );
     socket.on('close', () => this.sockets.delete(socket));
     socket.once('error', (err) => {
       reject();
@@ -146,14 +153,24 @@ function requestBind(client: Client, bindHost: string, port: number): Promise<nu
       client.forwardIn(bindHost, port, (err, boundPort) => {
         if (err) {
           reject(
-            new EngineError('remote-bind-refused', `The server refused to listen on ${bindHost}:${port}.`, {
-              cause: err,
-            }),
+            new EngineError(
+              'remote-bind-refused',
+              `The server refused to listen on ${bindHost}:${port}.`,
+              {
+                cause: err,
+              },
+            ),
           );
         } else resolve(boundPort);
       });
     } catch (err) {
-      reject(new EngineError('connection-lost', 'The connection closed before the server could listen.', { cause: err }));
+      reject(
+        new EngineError(
+          'connection-lost',
+          'The connection closed before the server could listen.',
+          { cause: err },
+        ),
+      );
     }
   });
 }
