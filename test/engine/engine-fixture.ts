@@ -12,7 +12,9 @@ import { TunnelManager } from '../../electron/engine/manager';
 import { sleep } from '../support/net';
 
 type Answerer = {
-  [K in keyof PromptAnswers]?: (req: Extract<PromptRequest, { kind: K }>) => PromptAnswers[K];
+  [K in keyof PromptAnswers]?: (
+    req: Extract<PromptRequest, { kind: K }>,
+  ) => PromptAnswers[K] | Promise<PromptAnswers[K]>;
 };
 
 /**
@@ -36,7 +38,7 @@ export function makeEngine(options: {
       const answer = (answers as Record<string, ((r: PromptRequest) => unknown) | undefined>)[
         request.kind
       ];
-      if (answer) return answer(request) as never;
+      if (answer) return (await answer(request)) as never;
       return (request.kind === 'host-key' ? 'reject' : null) as never;
     },
   });
