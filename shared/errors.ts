@@ -21,33 +21,74 @@ export const ERROR_KINDS = [
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export const ERROR_SENTENCES: Record<ErrorKind, string> = {
-  'auth-failed':
-    'The server rejected every login method offered. Check the user name, key, password or agent in this profile.',
-  'host-key-unknown':
-    "The server's host key is not known yet. Compare its fingerprint with one from the server's admin, then accept it.",
-  'host-key-mismatch':
-    "The server's host key has changed since it was saved. This can mean an attack; confirm the new key with the admin, then remove the old entry from known_hosts.",
-  dns: 'The host name could not be resolved. Check the spelling and your network or DNS settings.',
-  'connect-refused':
-    'The server refused the connection. Check the host and port, and that the SSH server is running.',
-  timeout:
-    'The server did not answer in time. Check the host, the port and any firewall or VPN in between.',
-  'connection-lost': 'The connection to the server was lost. Burrow reconnects when it can.',
-  'keepalive-timeout':
-    'The server stopped answering keepalives, so the connection was treated as dead. Burrow reconnects when it can.',
-  'port-in-use':
-    'The local port is already in use by another program. Pick another port, or 0 for any free port.',
-  'bind-denied':
-    'This computer does not allow listening on that address or port. Use a port above 1023 or an address this machine has.',
-  'remote-bind-refused':
-    'The server refused to listen on that port. It may be in use there, below 1024, or forbidden by AllowTcpForwarding, PermitListen or GatewayPorts.',
-  'open-refused':
-    'The server refused to open this forward (AllowTcpForwarding or PermitOpen on the server). Ask its admin, or choose a target the server permits.',
-  'target-unreachable':
-    'The target could not be reached from the other end of the tunnel. Check the target host and port, and that the service is running.',
-  'invalid-config': 'This profile has an invalid setting. Fix the field named in the message.',
+/**
+ * For each kind: what happened, in general terms, and what the user can do next. An error with a
+ * specific detail ("127.0.0.1:2222 refused the connection.") shows that instead of `what`, so
+ * the message never says the same thing twice.
+ */
+export const ERROR_TEXT: Record<ErrorKind, { what: string; todo: string }> = {
+  'auth-failed': {
+    what: 'The server rejected every login method offered.',
+    todo: 'Check the user name, key, password or agent in this profile.',
+  },
+  'host-key-unknown': {
+    what: "The server's host key is not known yet.",
+    todo: "Compare its fingerprint with one from the server's admin, then accept it.",
+  },
+  'host-key-mismatch': {
+    what: "The server's host key has changed since it was saved.",
+    todo: 'This can mean an attack: confirm the new key with the admin, then remove the old entry from known_hosts.',
+  },
+  dns: {
+    what: 'The host name could not be resolved.',
+    todo: 'Check the spelling and your network or DNS settings.',
+  },
+  'connect-refused': {
+    what: 'The server refused the connection.',
+    todo: 'Check the host and port, and that the SSH server is running.',
+  },
+  timeout: {
+    what: 'The server did not answer in time.',
+    todo: 'Check the host, the port and any firewall or VPN in between.',
+  },
+  'connection-lost': {
+    what: 'The connection to the server was lost.',
+    todo: 'Burrow reconnects when it can.',
+  },
+  'keepalive-timeout': {
+    what: 'The server stopped answering keepalives, so the connection was treated as dead.',
+    todo: 'Burrow reconnects when it can.',
+  },
+  'port-in-use': {
+    what: 'The local port is already in use by another program.',
+    todo: 'Pick another port, or 0 for any free port.',
+  },
+  'bind-denied': {
+    what: 'This computer does not allow listening on that address or port.',
+    todo: 'Use a port above 1023 or an address this computer has.',
+  },
+  'remote-bind-refused': {
+    what: 'The server refused to listen on that port.',
+    todo: 'It may be in use there or below 1024, or forbidden by AllowTcpForwarding, PermitListen or GatewayPorts.',
+  },
+  'open-refused': {
+    what: 'The server refused to open this forward.',
+    todo: 'Its admin must allow it (AllowTcpForwarding, PermitOpen), or choose a target the server permits.',
+  },
+  'target-unreachable': {
+    what: 'The target could not be reached from the other end of the tunnel.',
+    todo: 'Check the target host and port, and that the service is running.',
+  },
+  'invalid-config': {
+    what: 'This profile has an invalid setting.',
+    todo: 'Fix the field named in the message.',
+  },
 };
+
+/** The general sentence for each kind, for places that have no specific detail. */
+export const ERROR_SENTENCES = Object.fromEntries(
+  Object.entries(ERROR_TEXT).map(([kind, { what, todo }]) => [kind, `${what} ${todo}`]),
+) as Record<ErrorKind, string>;
 
 /** What crosses every boundary (engine → UI, IPC, CLI JSON): a kind and a human sentence. */
 export interface ErrorInfo {
@@ -55,8 +96,10 @@ export interface ErrorInfo {
   message: string;
 }
 
+/** A kind and its message: the specific detail (or the general what) followed by what to do. */
 export function errorInfo(kind: ErrorKind, detail?: string): ErrorInfo {
-  return { kind, message: detail ? `${detail} ${ERROR_SENTENCES[kind]}` : ERROR_SENTENCES[kind] };
+  const { what, todo } = ERROR_TEXT[kind];
+  return { kind, message: `${detail ?? what} ${todo}` };
 }
 
 /** Errors after which retrying cannot help: reconnecting would only lock the account or repeat. */

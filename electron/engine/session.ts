@@ -94,6 +94,13 @@ export class ProfileSession implements RemoteForwardHost {
     this.runners.clear();
     await this.closeClients();
     await this.connecting?.catch(() => {});
+    // Forwards still waiting for a first login have no runner; they stop with the session too.
+    for (const [forwardId, status] of Object.entries(
+      this.hub.get(this.profileId)?.forwards ?? {},
+    )) {
+      if (status.state.state !== 'stopped')
+        this.hub.setForward(this.profileId, forwardId, { state: 'stopped' });
+    }
     this.hub.setSession(this.profileId, { state: 'stopped' });
     this.log('info', 'Stopped.');
   }

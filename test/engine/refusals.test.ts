@@ -57,7 +57,7 @@ describe.skipIf(!avail.ok)('forwards the server refuses', () => {
     const out = await t.waitForForward(profile.id, 'out', 'error');
     expect(out.state).toMatchObject({ error: { kind: 'open-refused' } });
     expect(out.state.state === 'error' && out.state.error.message).toMatch(
-      /AllowTcpForwarding or PermitOpen/,
+      /Its admin must allow it \(AllowTcpForwarding, PermitOpen\)/,
     );
     // Error state means the port is released, not silently kept.
     expect(await canConnect('127.0.0.1', port)).toBe(false);
