@@ -12,6 +12,8 @@ const nodeBuiltins = ['node:*', 'fs', 'net', 'os', 'path', 'child_process', 'cry
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'bench/results/', 'test-artifacts/'] },
+  // The CLI launcher has no extension; lint it as the ES module it is.
+  { files: ['bin/burrow'], languageOptions: { sourceType: 'module', globals: { ...globals.node } } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

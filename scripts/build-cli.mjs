@@ -1,0 +1,30 @@
+// Bundles the CLI into one CommonJS file that bin/burrow loads. Packages stay external so ssh2
+// finds its native crypto binding in node_modules (bundled, it would fall back to slow JS crypto).
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outfile = fileURLToPath(new URL('../dist/cli/burrow.cjs', import.meta.url));
+const started = performance.now();
+
+try {
+  await build({
+    entryPoints: [fileURLToPath(new URL('../electron/cli/main.ts', import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+} catch {
+  // esbuild has already printed each error with its file and line.
+  process.exitCode = 1;
+}
+if (!process.exitCode) {
+  const ms = Math.round(performance.now() - started);
+  console.log(`build-cli: ${relative(root, outfile)} in ${ms} ms`);
+}
