@@ -1,5 +1,5 @@
 import type { Algorithms } from 'ssh2';
-import { SUPPORTED_SERVER_HOST_KEY } from 'ssh2/lib/protocol/constants';
+import ssh2Constants from 'ssh2/lib/protocol/constants';
 
 /** Fastest cipher in ssh2 on these machines (DESIGN.md section 6: ~30% faster than chacha20). */
 const PREFERRED_CIPHER = 'aes128-gcm@openssh.com';
@@ -17,7 +17,7 @@ function algorithmsForKeyType(keyType: string): string[] {
 export function algorithmsFor(knownKeyTypes: string[]): Algorithms {
   const preferredHostKeys = knownKeyTypes
     .flatMap(algorithmsForKeyType)
-    .filter((algo) => SUPPORTED_SERVER_HOST_KEY.includes(algo));
+    .filter((algo) => ssh2Constants.SUPPORTED_SERVER_HOST_KEY.includes(algo));
   const algorithms: Algorithms = {
     cipher: {
       remove: PREFERRED_CIPHER,
