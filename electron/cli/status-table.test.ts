@@ -23,6 +23,14 @@ describe('formatBytes', () => {
 });
 
 describe('renderStatusTable', () => {
+  it('says "waiting" for what the engine has not reported yet, never a made-up state', () => {
+    const lines = renderStatusTable([db], new Map(), Date.now());
+    expect(lines[1]).toMatch(/^Database\s+waiting$/);
+    expect(lines[2]).toMatch(/L 127\.0\.0\.1:0 → db:5432\s+waiting/);
+    expect(lines[3]).toMatch(/disabled/);
+    expect(lines.join('\n')).not.toMatch(/stopped/);
+  });
+
   it('shows each profile and forward with state, bound address and counters', () => {
     const statuses = new Map([
       [

@@ -2,6 +2,7 @@ import type { ErrorInfo, Profile, ProfileStatus } from '../../shared';
 import { describeForward, describeSession, formatBytes, formatError, hostPort } from './format';
 
 const HEADER = ['PROFILE / FORWARD', 'STATE', 'ADDRESS', 'CONNS', 'TOTAL', 'IN', 'OUT'];
+const NOT_REPORTED = 'waiting';
 /** Columns aligned right: the numbers. */
 const NUMERIC = new Set([3, 4, 5, 6]);
 
@@ -21,12 +22,21 @@ export function renderStatusTable(
   const lines: Line[] = [{ cells: HEADER }];
   for (const profile of profiles) {
     const status = statuses.get(profile.id);
-    const session = status?.session ?? { state: 'stopped' };
+    // Until the engine reports a profile, say so rather than guess a state it never reported.
+    if (!status) {
+      lines.push({ cells: [profile.name, NOT_REPORTED], spill: true });
+      for (const forward of profile.forwards)
+        lines.push({
+          cells: [`  ${describeForward(forward)}`, forward.enabled ? NOT_REPORTED : 'disabled'],
+        });
+      continue;
+    }
+    const session = status.session;
     lines.push({ cells: [profile.name, describeSession(session, now)], spill: true });
     if (session.state === 'error') lines.push(...errorLines(session.error, '  ! '));
     if (session.state === 'reconnecting') lines.push(...errorLines(session.lastError, '  ! '));
     for (const forward of profile.forwards) {
-      const fs = status?.forwards[forward.id];
+      const fs = status.forwards[forward.id];
       const state = fs?.state ?? { state: 'stopped' as const };
       const counters = fs?.counters;
       lines.push({
