@@ -13,7 +13,7 @@ export const ProfileFileSchema = z
     version: z.literal(PROFILE_FILE_VERSION, {
       error: `must be ${PROFILE_FILE_VERSION}; this Burrow reads version ${PROFILE_FILE_VERSION} files`,
     }),
-    profiles: z.array(ProfileSchema),
+    profiles: z.array(ProfileSchema, { error: 'must be a list of profiles' }),
   })
   .superRefine((file, ctx) => {
     const ids = new Map<string, number>();
