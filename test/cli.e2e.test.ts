@@ -123,7 +123,10 @@ describe.skipIf(!avail.ok)('burrow up, end to end against a real sshd', () => {
     burrow.signal('SIGINT');
     expect(await burrow.exited).toBe(0);
     expect(await canConnect('127.0.0.1', port)).toBe(false);
-    expect(burrow.lines.at(-1)).toMatchObject({ state: 'stopped' });
+    const lastOf = (type: string) => burrow.lines.filter((line) => line.type === type).at(-1);
+    expect(lastOf('session')).toMatchObject({ state: 'stopped' });
+    expect(lastOf('forward')).toMatchObject({ state: 'stopped' });
+    expect(lastOf('counters')).toMatchObject({ totalConnections: 1, bytesIn: 3, bytesOut: 3 });
   });
 
   it('exits non-zero on a fatal login error, with the kind in JSON', async () => {
