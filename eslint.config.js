@@ -13,13 +13,19 @@ const nodeBuiltins = ['node:*', 'fs', 'net', 'os', 'path', 'child_process', 'cry
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'bench/results/', 'test-artifacts/'] },
   // The CLI launcher has no extension; lint it as the ES module it is.
-  { files: ['bin/burrow'], languageOptions: { sourceType: 'module', globals: { ...globals.node } } },
+  {
+    files: ['bin/burrow'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.node } },
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -31,8 +37,14 @@ export default tseslint.config(
         {
           paths: [electronOnly],
           patterns: [
-            { group: nodeBuiltins, message: 'shared/ runs in the renderer too: no Node built-ins.' },
-            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports only shared/.' },
+            {
+              group: nodeBuiltins,
+              message: 'shared/ runs in the renderer too: no Node built-ins.',
+            },
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'shared/ imports only shared/.',
+            },
           ],
         },
       ],
@@ -47,7 +59,10 @@ export default tseslint.config(
           paths: [electronOnly],
           patterns: [
             { group: ['electron/*'], message: electronOnly.message },
-            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'engine/store/cli stay Electron-free.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'engine/store/cli stay Electron-free.',
+            },
           ],
         },
       ],
@@ -63,7 +78,10 @@ export default tseslint.config(
           paths: [electronOnly],
           patterns: [
             { group: nodeBuiltins, message: 'The renderer never sees Node.' },
-            { group: ['**/electron/**'], message: 'The renderer imports only shared/ and its own files.' },
+            {
+              group: ['**/electron/**'],
+              message: 'The renderer imports only shared/ and its own files.',
+            },
           ],
         },
       ],
