@@ -39,4 +39,12 @@ export interface PromptAnswers {
 
 export type PromptAnswer<R extends PromptRequest> = PromptAnswers[R['kind']];
 
-export type PromptHandler = <R extends PromptRequest>(request: R) => Promise<PromptAnswer<R>>;
+export interface PromptOptions {
+  /** Aborted when the answer is no longer needed (the profile was stopped): close the dialog. */
+  signal?: AbortSignal;
+}
+
+export type PromptHandler = <R extends PromptRequest>(
+  request: R,
+  options?: PromptOptions,
+) => Promise<PromptAnswer<R>>;

@@ -47,6 +47,8 @@ export class ProfileSession implements RemoteForwardHost {
   private readonly upWaiters = new Set<UpWaiter>();
   private readonly credentials = new CredentialCache();
   private readonly acceptedOnce = new Set<string>();
+  /** Ends a login in progress (and any open question) the moment stop() is called. */
+  private readonly stopping = new AbortController();
   private retryTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private hasConnected = false;
@@ -87,6 +89,7 @@ export class ProfileSession implements RemoteForwardHost {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.retryTimer);
     this.rejectWaiters(new EngineError('connection-lost', 'The profile was stopped.'));
     // Forwards go first, while the session can still cancel server-side listeners.
@@ -405,6 +408,7 @@ export class ProfileSession implements RemoteForwardHost {
       credentials: this.credentials,
       acceptedOnce: this.acceptedOnce,
       keepalive: this.profile.keepalive,
+      signal: this.stopping.signal,
       timeoutMs: this.profile.connectTimeoutSeconds * 1000,
       log: (level, message) => this.log(level, message),
     };

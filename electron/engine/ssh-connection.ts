@@ -26,6 +26,8 @@ export interface ConnectContext {
   /** Host keys the user accepted "once": valid for this session's reconnects, never saved. */
   acceptedOnce: Set<string>;
   keepalive: { intervalSeconds: number; maxMissed: number };
+  /** Aborted when the session stops: a login in progress gives up at once, questions included. */
+  signal: AbortSignal;
   timeoutMs: number;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
@@ -60,8 +62,20 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
     client.end();
   });
 
-  // Questions to a person stop the connect clock.
-  const prompt: PromptHandler = (request) => deadline.paused(() => ctx.prompt(request));
+  const onAbort = (): void => {
+    failure ??= new EngineError('connection-lost', `Login to ${where} was stopped.`);
+    socket?.destroy();
+    client.end();
+  };
+  if (ctx.signal.aborted)
+    throw new EngineError('connection-lost', `Login to ${where} was stopped.`);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+  // Questions to a person stop the connect clock, and end unanswered when the session stops.
+  const prompt: PromptHandler = (request) =>
+    deadline.paused(() =>
+      untilAborted(ctx.prompt(request, { signal: ctx.signal }), ctx.signal, where),
+    );
 
   let plan: AuthPlan | undefined;
   try {
@@ -140,7 +154,19 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
     throw failure ?? (err instanceof EngineError ? err : classifyConnectError(err, where));
   } finally {
     deadline.cancel();
+    ctx.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts (a person may never answer). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, where: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(new EngineError('connection-lost', `Login to ${where} was stopped.`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** TCP to the first hop, with Nagle off: without it every tunnelled exchange waits ~40 ms. */

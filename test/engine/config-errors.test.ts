@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_KINDS, ERROR_SENTENCES, type Profile } from '../../shared';
 import { startFaultServer, type FaultServer } from '../support/fault-server';
-import { makeEngine, testProfile } from './engine-fixture';
+import { TunnelManager } from '../../electron/engine/manager';
+import { makeEngine, testProfile, waitUntil } from './engine-fixture';
 
 describe('errors that need no server at all, and 2FA-style logins', () => {
   let server: FaultServer;
@@ -94,5 +95,39 @@ describe('errors that need no server at all, and 2FA-style logins', () => {
       }),
     ]);
     await t.engine.dispose();
+  });
+});
+
+describe('stopping while a question is open', () => {
+  it('stop() returns at once, and the question is told it is no longer needed', async () => {
+    const server = await startFaultServer({ acceptAnyAuth: true });
+    let signal: AbortSignal | undefined;
+    const engine = new TunnelManager({
+      knownHostsPath: '/nonexistent/known_hosts',
+      // A person who never answers the host-key question.
+      prompt: (_request, options) => {
+        signal = options?.signal;
+        return new Promise(() => {});
+      },
+    });
+    const profile = testProfile({
+      host: server.host,
+      port: server.port,
+      username: 'x',
+      auth: [{ type: 'password' }],
+    });
+    void engine.start(profile);
+    await waitUntil(
+      () => signal !== undefined,
+      5000,
+      () => 'the host-key question',
+    );
+    const started = Date.now();
+    await engine.stop(profile.id);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(signal?.aborted).toBe(true);
+    expect(engine.snapshot().profiles[profile.id]?.session).toEqual({ state: 'stopped' });
+    await engine.dispose();
+    await server.stop();
   });
 });
