@@ -3,3 +3,5 @@ export * from './profile';
 export * from './profile-file';
 export * from './status';
 export * from './prompt';
+export * from './ipc-names';
+export * from './ipc';

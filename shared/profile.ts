@@ -141,54 +141,69 @@ export const ReconnectSchema = z.strictObject({
   jitter: z.number().min(0).max(1).default(0.2),
 });
 
-export const ProfileSchema = z
-  .strictObject({
-    id: IdSchema,
-    name: z.string({ error: 'must be a name' }).trim().min(1, 'must not be empty').max(100),
-    host: HostSchema,
-    port: PortSchema.refine((p) => p !== 0, 'must be between 1 and 65535').default(22),
-    username: UsernameSchema,
-    auth: AuthListSchema,
-    /** Hops in order, like `ssh -J first,second target`. */
-    jumpHosts: z.array(JumpHostSchema).max(8, 'at most 8 jump hosts').default([]),
-    forwards: z.array(ForwardSchema).default([]),
-    keepalive: KeepaliveSchema.default(() => KeepaliveSchema.parse({})),
-    reconnect: ReconnectSchema.default(() => ReconnectSchema.parse({})),
-    connectTimeoutSeconds: z.number().int().min(1).max(600).default(20),
-    group: z.string().trim().max(100).optional(),
-    tags: z.array(z.string().trim().min(1).max(50)).default([]),
-    autoStart: z.boolean().default(false),
-  })
-  .superRefine((profile, ctx) => {
-    const seen = new Set<string>();
-    profile.forwards.forEach((f, i) => {
-      if (seen.has(f.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['forwards', i, 'id'],
-          message: `duplicates another forward's id "${f.id}"`,
-        });
-      }
-      seen.add(f.id);
-    });
-    if (profile.reconnect.maxDelayMs < profile.reconnect.initialDelayMs) {
+/** A profile's fields, before the checks that look across fields (see checkProfile). */
+const profileFields = {
+  id: IdSchema,
+  name: z.string({ error: 'must be a name' }).trim().min(1, 'must not be empty').max(100),
+  host: HostSchema,
+  port: PortSchema.refine((p) => p !== 0, 'must be between 1 and 65535').default(22),
+  username: UsernameSchema,
+  auth: AuthListSchema,
+  /** Hops in order, like `ssh -J first,second target`. */
+  jumpHosts: z.array(JumpHostSchema).max(8, 'at most 8 jump hosts').default([]),
+  forwards: z.array(ForwardSchema).default([]),
+  keepalive: KeepaliveSchema.default(() => KeepaliveSchema.parse({})),
+  reconnect: ReconnectSchema.default(() => ReconnectSchema.parse({})),
+  connectTimeoutSeconds: z.number().int().min(1).max(600).default(20),
+  group: z.string().trim().max(100).optional(),
+  tags: z.array(z.string().trim().min(1).max(50)).default([]),
+  autoStart: z.boolean().default(false),
+};
+
+type ProfileFields = z.infer<z.ZodObject<typeof profileFields>>;
+
+/** Checks across fields: unique forward ids, sane backoff, no profile jumping through itself. */
+const checkProfile = (
+  profile: Omit<ProfileFields, 'id'> & { id?: string },
+  ctx: z.core.$RefinementCtx,
+): void => {
+  const seen = new Set<string>();
+  profile.forwards.forEach((f, i) => {
+    if (seen.has(f.id)) {
       ctx.addIssue({
         code: 'custom',
-        path: ['reconnect', 'maxDelayMs'],
-        message: 'must not be smaller than initialDelayMs',
+        path: ['forwards', i, 'id'],
+        message: `duplicates another forward's id "${f.id}"`,
       });
     }
-    profile.jumpHosts.forEach((hop, i) => {
-      if ('profileId' in hop && hop.profileId === profile.id) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['jumpHosts', i, 'profileId'],
-          message: 'a profile cannot be its own jump host',
-        });
-      }
-    });
+    seen.add(f.id);
   });
+  if (profile.reconnect.maxDelayMs < profile.reconnect.initialDelayMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reconnect', 'maxDelayMs'],
+      message: 'must not be smaller than initialDelayMs',
+    });
+  }
+  profile.jumpHosts.forEach((hop, i) => {
+    if ('profileId' in hop && hop.profileId === profile.id) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jumpHosts', i, 'profileId'],
+        message: 'a profile cannot be its own jump host',
+      });
+    }
+  });
+};
+
+export const ProfileSchema = z.strictObject(profileFields).superRefine(checkProfile);
+
+/** A profile about to be created: the same fields, the id chosen by the store when absent. */
+export const NewProfileSchema = z
+  .strictObject({ ...profileFields, id: IdSchema.optional() })
+  .superRefine(checkProfile);
 
 export type Profile = z.infer<typeof ProfileSchema>;
 /** What a user or file may write: every defaulted field optional. */
 export type ProfileInput = z.input<typeof ProfileSchema>;
+export type NewProfileInput = z.input<typeof NewProfileSchema>;

@@ -61,3 +61,13 @@ export interface StatusDelta {
 export function zeroCounters(): ForwardCounters {
   return { activeConnections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0 };
 }
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** One line of a profile's log: connection events, errors, reconnects. */
+export interface LogEntry {
+  at: number;
+  profileId: string;
+  level: LogLevel;
+  message: string;
+}

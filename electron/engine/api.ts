@@ -1,4 +1,13 @@
-import type { EngineSnapshot, Profile, PromptHandler, StatusDelta } from '../../shared';
+import type {
+  EngineSnapshot,
+  LogEntry,
+  LogLevel,
+  Profile,
+  PromptHandler,
+  StatusDelta,
+} from '../../shared';
+
+export type { LogEntry, LogLevel };
 
 /**
  * The engine's public face: what the CLI, the Electron main process and tests program against.
@@ -7,15 +16,6 @@ import type { EngineSnapshot, Profile, PromptHandler, StatusDelta } from '../../
 
 export interface Disposable {
   dispose(): void;
-}
-
-export type LogLevel = 'info' | 'warn' | 'error';
-
-export interface LogEntry {
-  at: number;
-  profileId: string;
-  level: LogLevel;
-  message: string;
 }
 
 export interface EngineOptions {
