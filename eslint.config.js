@@ -51,7 +51,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/engine/**/*.ts', 'electron/store/**/*.ts', 'electron/cli/**/*.ts'],
+    files: [
+      'electron/engine/**/*.ts',
+      'electron/store/**/*.ts',
+      'electron/cli/**/*.ts',
+      'electron/ipc/**/*.ts',
+      'electron/service/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -5,3 +5,4 @@ export * from './status';
 export * from './prompt';
 export * from './ipc-names';
 export * from './ipc';
+export * from './ipc-client';
