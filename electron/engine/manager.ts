@@ -26,11 +26,15 @@ export class TunnelManager implements TunnelEngine {
     this.hub = new StatusHub(options.statusIntervalMs ?? 100);
   }
 
-  async start(input: Profile): Promise<void> {
+  start(input: Profile): Promise<void> {
+    return this.launch(input, { replace: false });
+  }
+
+  /** Starts a session for the profile; `replace` swaps out a running one (new route or login). */
+  private async launch(input: Profile, { replace }: { replace: boolean }): Promise<void> {
     if (this.disposed) return;
     const existing = this.sessions.get(input.id);
-    if (existing && !this.hasFailed(input.id)) return;
-    if (existing) await this.stop(input.id);
+    if (existing && !existing.failed && !replace) return;
 
     const parsed = ProfileSchema.safeParse(input);
     let profile: Profile;
@@ -43,6 +47,7 @@ export class TunnelManager implements TunnelEngine {
     } catch (err) {
       const error =
         err instanceof EngineError ? err : new EngineError('invalid-config', String(err));
+      if (existing) await this.stop(input.id);
       this.hub.setSession(input.id, { state: 'error', error: error.toInfo() });
       this.emitLog(input.id, 'error', error.message);
       return;
@@ -54,7 +59,11 @@ export class TunnelManager implements TunnelEngine {
       hub: this.hub,
       log: (profileId, level, message) => this.emitLog(profileId, level, message),
     });
+    // Claim the slot before any await, so a second start() finds this session and returns,
+    // and a stop() that comes meanwhile stops this one.
     this.sessions.set(profile.id, session);
+    if (existing) await existing.stop();
+    if (this.sessions.get(profile.id) !== session) return;
     await session.start();
   }
 
@@ -67,7 +76,11 @@ export class TunnelManager implements TunnelEngine {
   }
 
   async startForward(profileId: string, forwardId: string): Promise<void> {
-    await this.requireSession(profileId).startForward(forwardId);
+    const session = this.requireSession(profileId);
+    // A profile that gave up (a refused login) is tried again as a whole: a forward cannot
+    // run without its session.
+    if (session.failed) await this.start(session.currentProfile);
+    else await session.startForward(forwardId);
   }
 
   async stopForward(profileId: string, forwardId: string): Promise<void> {
@@ -85,8 +98,7 @@ export class TunnelManager implements TunnelEngine {
     const before = session.connectionKey;
     if (before !== connectionKey(profile, this.resolveHops(profile))) {
       // Another server, user, login or route: a new session is the only honest way.
-      await this.stop(profile.id);
-      await this.start(profile);
+      await this.launch(profile, { replace: true });
     } else {
       await session.update(profile);
     }
@@ -116,10 +128,6 @@ export class TunnelManager implements TunnelEngine {
     this.hub.flush();
     this.hub.dispose();
     this.logListeners.clear();
-  }
-
-  private hasFailed(profileId: string): boolean {
-    return this.hub.get(profileId)?.session.state === 'error';
   }
 
   private requireSession(profileId: string): ProfileSession {

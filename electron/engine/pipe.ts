@@ -24,11 +24,14 @@ export function pipeTunnel(options: {
 }): void {
   const { socket, channel, counters, onActivity } = options;
   let closed = false;
+  let channelClosed = false;
   counters.activeConnections += 1;
   counters.totalConnections += 1;
   onActivity();
 
   socket.on('data', (chunk: Buffer) => {
+    // After the channel closed, what the peer still sends is drained and dropped, not sent.
+    if (channelClosed) return;
     counters.bytesOut += chunk.length;
     onActivity();
   });
@@ -66,6 +69,7 @@ export function pipeTunnel(options: {
     socket.destroy();
   });
   channel.on('close', () => {
+    channelClosed = true;
     // The far side is gone. Let what was already piped reach the local peer, keep draining what
     // the peer still sends (so closing does not answer its data with a reset), and bound the
     // wait so a peer that never closes cannot hold the socket forever.

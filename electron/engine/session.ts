@@ -30,6 +30,9 @@ export interface SessionDeps {
   log(profileId: string, level: LogLevel, message: string): void;
 }
 
+/** How long a connection must stay up before the reconnect backoff starts over. */
+const STABLE_MS = 30_000;
+
 interface UpWaiter {
   resolve(): void;
   reject(err: EngineError): void;
@@ -50,7 +53,11 @@ export class ProfileSession implements RemoteForwardHost {
   /** Ends a login in progress (and any open question) the moment stop() is called. */
   private readonly stopping = new AbortController();
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Counts failed attempts since the connection was last up for a while (see STABLE_MS). */
   private attempt = 0;
+  private stableTimer: NodeJS.Timeout | undefined;
+  private gaveUp = false;
+  private givingUp: Promise<void> | undefined;
   private hasConnected = false;
   private stopped = false;
   private connecting: Promise<void> | undefined;
@@ -73,6 +80,15 @@ export class ProfileSession implements RemoteForwardHost {
     return this.stopped;
   }
 
+  /** True once the session gave up (a refused login, a changed host key): it will not retry. */
+  get failed(): boolean {
+    return this.gaveUp;
+  }
+
+  get currentProfile(): Profile {
+    return this.profile;
+  }
+
   /** Identifies the route and settings this session logs in with (see manager's update()). */
   get connectionKey(): string {
     return connectionKey(this.profile, this.hops);
@@ -80,6 +96,7 @@ export class ProfileSession implements RemoteForwardHost {
 
   /** Connects and starts every enabled forward; resolves after the first attempt either way. */
   async start(): Promise<void> {
+    if (this.stopped) return;
     for (const forward of this.profile.forwards) {
       if (forward.enabled) this.hub.setForward(this.profileId, forward.id, { state: 'starting' });
     }
@@ -91,6 +108,8 @@ export class ProfileSession implements RemoteForwardHost {
     this.stopped = true;
     this.stopping.abort();
     clearTimeout(this.retryTimer);
+    clearTimeout(this.stableTimer);
+    await this.givingUp;
     this.rejectWaiters(new EngineError('connection-lost', 'The profile was stopped.'));
     // Forwards go first, while the session can still cancel server-side listeners.
     await Promise.all([...this.runners.values()].map((runner) => runner.dispose()));
@@ -112,7 +131,14 @@ export class ProfileSession implements RemoteForwardHost {
     const spec = this.profile.forwards.find((f) => f.id === forwardId);
     if (!spec)
       throw new EngineError('invalid-config', `This profile has no forward "${forwardId}".`);
-    if (this.runners.has(forwardId) || this.stopped) return;
+    if (this.stopped || this.gaveUp) return;
+    const existing = this.runners.get(forwardId);
+    if (existing) {
+      // A forward that failed (busy port, refused) is started afresh; a running one is left be.
+      if (this.hub.get(this.profileId)?.forwards[forwardId]?.state.state !== 'error') return;
+      this.runners.delete(forwardId);
+      await existing.dispose();
+    }
     this.hub.setForward(this.profileId, forwardId, { state: 'starting' });
     // Before the first login the forward starts with the session; afterwards at once (a local
     // listener binds even mid-reconnect; a remote one waits for the session).
@@ -130,6 +156,8 @@ export class ProfileSession implements RemoteForwardHost {
   async update(profile: Profile): Promise<void> {
     const before = new Map(this.profile.forwards.map((f) => [f.id, f]));
     this.profile = profile;
+    // A session that gave up serves nothing: binding ports for it would only make them hang.
+    if (this.gaveUp || this.stopped) return;
     const after = new Map(profile.forwards.map((f) => [f.id, f]));
     for (const [id, old] of before) {
       const now = after.get(id);
@@ -201,11 +229,12 @@ export class ProfileSession implements RemoteForwardHost {
   private async connectOnce(): Promise<void> {
     if (this.stopped) return;
     const target = this.hops.at(-1)!;
+    const firstAttempt = !this.hasConnected && this.attempt === 0;
     this.hub.setSession(
       this.profileId,
-      this.attempt === 0 ? { state: 'connecting' } : this.reconnectingState(),
+      firstAttempt ? { state: 'connecting' } : this.reconnectingState(),
     );
-    if (this.attempt === 0) this.log('info', `Connecting to ${this.route()}.`);
+    if (firstAttempt) this.log('info', `Connecting to ${this.route()}.`);
     let clients: Client[];
     try {
       clients = await connectChain(this.hops, this.connectContext());
@@ -222,7 +251,11 @@ export class ProfileSession implements RemoteForwardHost {
     this.clients = clients;
     this.watch(clients);
     const final = clients.at(-1)!;
-    this.attempt = 0;
+    // The backoff starts over only once the connection has proved itself: a server that accepts
+    // the login and drops it at once must not be hammered at the initial delay forever.
+    clearTimeout(this.stableTimer);
+    this.stableTimer = setTimeout(() => (this.attempt = 0), STABLE_MS);
+    this.stableTimer.unref();
     this.hub.setSession(this.profileId, {
       state: 'connected',
       cipher: negotiatedCipher.get(final),
@@ -273,6 +306,7 @@ export class ProfileSession implements RemoteForwardHost {
   }
 
   private onDrop(error: EngineError): void {
+    clearTimeout(this.stableTimer);
     const clients = this.clients ?? [];
     this.clients = undefined;
     for (const client of [...clients].reverse()) client.end();
@@ -287,13 +321,15 @@ export class ProfileSession implements RemoteForwardHost {
     this.log('error', error.message);
     if (isFatalKind(error.kind) || !this.profile.reconnect.enabled) {
       // Retrying would only repeat the refusal (or lock the account): give up and free ports.
-      void this.giveUp(error);
+      this.givingUp = this.giveUp(error);
       return;
     }
     this.scheduleRetry(error);
   }
 
   private async giveUp(error: EngineError): Promise<void> {
+    if (this.stopped) return;
+    this.gaveUp = true;
     this.rejectWaiters(error);
     const runners = [...this.runners.values()];
     this.runners.clear();
@@ -302,12 +338,13 @@ export class ProfileSession implements RemoteForwardHost {
       if (this.hub.get(this.profileId)?.forwards[forward.id]?.state.state === 'starting')
         this.hub.setForward(this.profileId, forward.id, { state: 'stopped' });
     }
-    this.hub.setSession(this.profileId, { state: 'error', error: error.toInfo() });
+    if (!this.stopped)
+      this.hub.setSession(this.profileId, { state: 'error', error: error.toInfo() });
   }
 
   private scheduleRetry(error: EngineError): void {
     if (!this.profile.reconnect.enabled) {
-      void this.giveUp(error);
+      this.givingUp = this.giveUp(error);
       return;
     }
     this.attempt += 1;

@@ -44,7 +44,11 @@ export function hopLabel(hop: Pick<HopSpec, 'host' | 'port'>): string {
  * hop). Resolves with a ready client that has an 'error' listener attached; rejects with an
  * EngineError whose kind says what went wrong.
  */
-export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex): Promise<Client> {
+export async function connectHop(
+  hop: HopSpec,
+  ctx: ConnectContext,
+  openVia?: () => Promise<Duplex>,
+): Promise<Client> {
   const where = hopLabel(hop);
   const client = new Client();
   // ssh2 emits 'error' at any time; without a listener that would crash the process.
@@ -52,35 +56,56 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
   client.once('handshake', (negotiated) => negotiatedCipher.set(client, negotiated.cs.cipher));
 
   let failure: EngineError | undefined;
-  let socket: Duplex | undefined = via;
-  const deadline = new PausableDeadline(ctx.timeoutMs, () => {
-    failure ??= new EngineError(
-      'timeout',
-      `${where} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s.`,
-    );
+  let socket: Duplex | undefined;
+  // This login's own end: the session stopping, the deadline passing, or the login failing.
+  // Whatever ends it closes the socket and withdraws any question still open.
+  const login = new AbortController();
+  const end = (error: EngineError): void => {
+    failure ??= error;
+    login.abort(failure);
+  };
+  let loggedIn = false;
+  login.signal.addEventListener('abort', () => {
+    if (loggedIn) return;
     socket?.destroy();
     client.end();
   });
+  const onStop = (): void =>
+    end(new EngineError('connection-lost', `Login to ${where} was stopped.`));
+  if (ctx.signal.aborted) onStop();
+  else ctx.signal.addEventListener('abort', onStop, { once: true });
+  const deadline = new PausableDeadline(ctx.timeoutMs, () =>
+    end(
+      new EngineError(
+        'timeout',
+        `${where} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s.`,
+      ),
+    ),
+  );
 
-  const onAbort = (): void => {
-    failure ??= new EngineError('connection-lost', `Login to ${where} was stopped.`);
-    socket?.destroy();
-    client.end();
-  };
-  if (ctx.signal.aborted)
-    throw new EngineError('connection-lost', `Login to ${where} was stopped.`);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-
-  // Questions to a person stop the connect clock, and end unanswered when the session stops.
+  // Questions to a person stop the connect clock, and end unanswered when the login ends.
   const prompt: PromptHandler = (request) =>
     deadline.paused(() =>
-      untilAborted(ctx.prompt(request, { signal: ctx.signal }), ctx.signal, where),
+      untilAborted(ctx.prompt(request, { signal: login.signal }), login.signal),
     );
 
   let plan: AuthPlan | undefined;
   try {
-    if (!socket) socket = await openTcp(hop.host, hop.port, where, (s) => (socket = s));
-    const knownHosts = await KnownHosts.load(ctx.knownHostsPath);
+    if (openVia) {
+      const opening = openVia();
+      // A channel that opens after the login gave up must not be left open.
+      opening.then(
+        (channel) => login.signal.aborted && channel.destroy(),
+        () => {},
+      );
+      socket = await untilAborted(opening, login.signal);
+    } else {
+      socket = await untilAborted(
+        openTcp(hop.host, hop.port, where, (s) => (socket = s)),
+        login.signal,
+      );
+    }
+    const knownHosts = await loadKnownHosts(ctx.knownHostsPath);
     const authPlan = createAuthPlan(
       {
         profileId: ctx.profileId,
@@ -144,6 +169,7 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
       throw err;
     });
     authPlan.onAuthenticated();
+    loggedIn = true;
     return client;
   } catch (err) {
     // A late answer from a person must not reach a connection that is already gone.
@@ -154,19 +180,37 @@ export async function connectHop(hop: HopSpec, ctx: ConnectContext, via?: Duplex
     throw failure ?? (err instanceof EngineError ? err : classifyConnectError(err, where));
   } finally {
     deadline.cancel();
-    ctx.signal.removeEventListener('abort', onAbort);
+    ctx.signal.removeEventListener('abort', onStop);
+    // After a failure, withdraw a question still open; a successful login has none left.
+    if (!loggedIn && !login.signal.aborted)
+      login.abort(new EngineError('connection-lost', 'The login ended.'));
   }
 }
 
-/** Settles with `work`, or rejects as soon as `signal` aborts (a person may never answer). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal, where: string): Promise<T> {
+/** Settles with `work`, or rejects with the abort reason as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onAbort = (): void =>
-      reject(new EngineError('connection-lost', `Login to ${where} was stopped.`));
+    const onAbort = (): void => reject(signal.reason);
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** known_hosts that cannot be read is a setting to fix, not a network fault to retry. */
+async function loadKnownHosts(path: string): Promise<KnownHosts> {
+  try {
+    return await KnownHosts.load(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new EngineError(
+      'invalid-config',
+      `Cannot read the known_hosts file ${path}${code ? ` (${code})` : ''}.`,
+      {
+        cause: err,
+      },
+    );
+  }
 }
 
 /** TCP to the first hop, with Nagle off: without it every tunnelled exchange waits ~40 ms. */
@@ -233,7 +277,17 @@ async function checkHostKey(
   };
   const decision = await prompt(request);
   if (decision === 'accept-save') {
-    await knownHosts.add(ctx.knownHostsPath, hop.host, hop.port, key);
+    try {
+      await knownHosts.add(ctx.knownHostsPath, hop.host, hop.port, key);
+    } catch (err) {
+      // The user trusted the key; a file we cannot write must not undo that for this session.
+      ctx.acceptedOnce.add(onceKey);
+      ctx.log(
+        'warn',
+        `Could not save the host key to ${ctx.knownHostsPath} (${(err as { code?: string }).code ?? String(err)}); it is trusted for this session only.`,
+      );
+      return;
+    }
     ctx.log(
       'info',
       `Saved ${keyType} host key ${fingerprint} for ${where} to ${ctx.knownHostsPath}.`,
@@ -274,10 +328,10 @@ export async function connectChain(hops: HopSpec[], ctx: ConnectContext): Promis
   try {
     for (const [i, hop] of hops.entries()) {
       const previous = clients[i - 1];
-      const via = previous
-        ? await openHopChannel(previous, hop, hopLabel(hops[i - 1]!))
+      const openVia = previous
+        ? () => openHopChannel(previous, hop, hopLabel(hops[i - 1]!))
         : undefined;
-      clients.push(await connectHop(hop, ctx, via));
+      clients.push(await connectHop(hop, ctx, openVia));
       if (i < hops.length - 1) ctx.log('info', `Logged in to jump host ${hopLabel(hop)}.`);
     }
     return clients;

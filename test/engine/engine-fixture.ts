@@ -27,14 +27,17 @@ export function makeEngine(options: {
   resolveProfile?: (id: string) => Profile | undefined;
 }) {
   const prompts: PromptRequest[] = [];
+  /** The abort signal passed with each question, in the same order as `prompts`. */
+  const signals: (AbortSignal | undefined)[] = [];
   const logs: LogEntry[] = [];
   const answers = options.answers ?? {};
   const engine = new TunnelManager({
     knownHostsPath: options.knownHostsPath,
     resolveProfile: options.resolveProfile,
     statusIntervalMs: 20,
-    prompt: async (request) => {
+    prompt: async (request, options) => {
       prompts.push(request);
+      signals.push(options?.signal);
       const answer = (answers as Record<string, ((r: PromptRequest) => unknown) | undefined>)[
         request.kind
       ];
@@ -52,6 +55,7 @@ export function makeEngine(options: {
   return {
     engine,
     prompts,
+    signals,
     logs,
     session,
     forward,

@@ -8,6 +8,9 @@ import { classifyListenError } from '../errors';
 export class OwnedListener {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** A bind in progress: close() must wait for it, or the port would be bound after "closed". */
+  private binding: Promise<unknown> | undefined;
+  private closed = false;
 
   constructor(onConnection: (socket: Socket) => void) {
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
@@ -22,7 +25,9 @@ export class OwnedListener {
 
   /** Resolves with the address actually bound (port 0 picks a free one). */
   listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
+    if (this.closed)
+      return Promise.reject(new Error('The listener was closed before it could bind.'));
+    const bound = new Promise<{ host: string; port: number }>((resolve, reject) => {
       const onError = (err: Error): void => reject(classifyListenError(err, `${host}:${port}`));
       this.server.once('error', onError);
       this.server.listen({ host, port, exclusive: true }, () => {
@@ -31,6 +36,8 @@ export class OwnedListener {
         resolve({ host, port: typeof address === 'object' && address ? address.port : port });
       });
     });
+    this.binding = bound.catch(() => undefined);
+    return bound;
   }
 
   get connectionCount(): number {
@@ -38,10 +45,12 @@ export class OwnedListener {
   }
 
   /** Frees the port and destroys every connection; resolves when the port is released. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.binding;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    if (!this.server.listening) return Promise.resolve();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -37,6 +37,7 @@ export abstract class ListeningForward<
         bindPort: bound.port,
       });
     } catch (err) {
+      if (this.disposed) return;
       const error = err instanceof EngineError ? err : new EngineError('bind-denied', String(err));
       hub.setForward(profileId, this.spec.id, { state: 'error', error: error.toInfo() });
     }

@@ -8,6 +8,11 @@ import type { ForwardHost, ForwardRunner } from './forward';
 /** How long a cancel request may take before stop() stops waiting for the server's answer. */
 const UNBIND_TIMEOUT_MS = 3000;
 const TARGET_CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * Re-binding a port this forward held before: after a silent drop the server may keep the old
+ * session (and the port) until its own keepalive notices, so a refusal is retried for a while.
+ */
+const REBIND_DELAYS_MS = [2000, 5000, 10_000, 20_000, 40_000, 60_000];
 
 export type IncomingHandler = (
   details: TcpConnectionDetails,
@@ -31,7 +36,12 @@ export interface RemoteForwardHost extends ForwardHost {
 export class RemoteForwardRunner implements ForwardRunner {
   private readonly counters: ForwardCounters;
   private readonly sockets = new Set<Socket>();
+  /** Target connections still being made: they die with the session that asked for them. */
+  private readonly connecting = new Set<Socket>();
   private boundPort: number | undefined;
+  private wasActive = false;
+  private rebindAttempt = 0;
+  private rebindTimer: NodeJS.Timeout | undefined;
   /** The port to ask for: the user's, or after a first bind of port 0, the one we were given. */
   private wantedPort: number;
   private disposed = false;
@@ -54,12 +64,15 @@ export class RemoteForwardRunner implements ForwardRunner {
 
   onSessionDown(): void {
     this.release();
+    clearTimeout(this.rebindTimer);
+    for (const socket of this.connecting) socket.destroy();
     if (!this.disposed)
       this.host.hub.setForward(this.host.profileId, this.spec.id, { state: 'starting' });
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    clearTimeout(this.rebindTimer);
     const client = this.host.currentClient();
     const port = this.boundPort;
     this.release();
@@ -89,6 +102,8 @@ export class RemoteForwardRunner implements ForwardRunner {
       }
       this.boundPort = port;
       this.wantedPort = port;
+      this.wasActive = true;
+      this.rebindAttempt = 0;
       this.host.claimIncoming(this.spec.bindHost, port, this.onIncoming);
       hub.setForward(profileId, this.spec.id, {
         state: 'active',
@@ -96,6 +111,8 @@ export class RemoteForwardRunner implements ForwardRunner {
         bindPort: port,
       });
     } catch (err) {
+      // A drop while asking is the session's business (it is already reconnecting), not ours.
+      if (this.disposed || this.host.currentClient() !== client) return;
       const error =
         err instanceof EngineError
           ? err
@@ -105,7 +122,16 @@ export class RemoteForwardRunner implements ForwardRunner {
             );
       hub.setForward(profileId, this.spec.id, { state: 'error', error: error.toInfo() });
       this.host.log('warn', `Forward ${this.spec.id}: ${error.message}`);
+      if (error.kind === 'remote-bind-refused' && this.wasActive) this.scheduleRebind();
     }
+  }
+
+  private scheduleRebind(): void {
+    const delay = REBIND_DELAYS_MS[Math.min(this.rebindAttempt, REBIND_DELAYS_MS.length - 1)]!;
+    this.rebindAttempt += 1;
+    clearTimeout(this.rebindTimer);
+    this.rebindTimer = setTimeout(() => void this.bind(), delay);
+    this.rebindTimer.unref();
   }
 
   private release(): void {
@@ -115,14 +141,21 @@ export class RemoteForwardRunner implements ForwardRunner {
 
   private readonly onIncoming: IncomingHandler = (_details, accept, reject) => {
     const { targetHost, targetPort } = this.spec;
+    // The session this connection arrived on; if it is gone by the time the target answers,
+    // ssh2 would hand us a channel that looks alive but leads nowhere.
+    const client = this.host.currentClient();
     const target = `${targetHost}:${targetPort}`;
     const socket = tcpConnect({ host: targetHost, port: targetPort, allowHalfOpen: true });
     this.sockets.add(socket);
+    this.connecting.add(socket);
     socket.setNoDelay(true);
     socket.setTimeout(TARGET_CONNECT_TIMEOUT_MS, () =>
       socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
     );
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.connecting.delete(socket);
+    });
     socket.once('error', (err) => {
       reject();
       if (this.disposed) return;
@@ -134,7 +167,8 @@ export class RemoteForwardRunner implements ForwardRunner {
       socket.setTimeout(0);
       socket.removeAllListeners('error');
       socket.on('error', () => {});
-      if (this.disposed) {
+      this.connecting.delete(socket);
+      if (this.disposed || this.boundPort === undefined || this.host.currentClient() !== client) {
         socket.destroy();
         reject();
         return;
@@ -151,7 +185,16 @@ function requestBind(client: Client, bindHost: string, port: number): Promise<nu
   return new Promise((resolve, reject) => {
     try {
       client.forwardIn(bindHost, port, (err, boundPort) => {
-        if (err) {
+        // ssh2 fails requests still waiting when the connection closes: that is no refusal.
+        if (err && err.message === 'No response from server') {
+          reject(
+            new EngineError(
+              'connection-lost',
+              'The connection closed before the server answered.',
+              { cause: err },
+            ),
+          );
+        } else if (err) {
           reject(
             new EngineError(
               'remote-bind-refused',
