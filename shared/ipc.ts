@@ -22,6 +22,8 @@ export type IpcErrorKind =
   | 'conflict'
   | 'forbidden'
   | 'secure-storage-unavailable'
+  /** The file system refused (permissions, disk full). */
+  | 'io'
   | 'internal';
 
 export interface IpcError {

@@ -34,6 +34,7 @@ const REQUEST_KINDS: IpcErrorKind[] = [
   'conflict',
   'forbidden',
   'secure-storage-unavailable',
+  'io',
 ];
 const PASSABLE_KINDS = new Set<string>([...ERROR_KINDS, ...REQUEST_KINDS]);
 
