@@ -1,4 +1,5 @@
-import { app, BrowserWindow, safeStorage } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { app, safeStorage } from 'electron';
 import ElectronStore from 'electron-store';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
