@@ -1,11 +1,12 @@
-// Bundles the CLI into one CommonJS file that bin/burrow loads. Packages stay external so ssh2
-// finds its native crypto binding in node_modules (bundled, it would fall back to slow JS crypto).
+// Bundles the CLI into one ES module that bin/burrow loads. Packages stay external so ssh2
+// finds its native crypto binding in node_modules (bundled, it would fall back to slow JS crypto);
+// an ES module because some of them (conf) are ESM-only, as the Electron main bundle is too.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outfile = fileURLToPath(new URL('../dist/cli/burrow.cjs', import.meta.url));
+const outfile = fileURLToPath(new URL('../dist/cli/burrow.mjs', import.meta.url));
 const started = performance.now();
 
 try {
@@ -15,7 +16,7 @@ try {
     bundle: true,
     platform: 'node',
     target: 'node20',
-    format: 'cjs',
+    format: 'esm',
     packages: 'external',
     sourcemap: true,
     logLevel: 'warning',

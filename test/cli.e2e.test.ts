@@ -121,7 +121,11 @@ describe.skipIf(!avail.ok)('burrow up, end to end against a real sshd', () => {
     expect(burrow.stderr).not.toContain(sshd.password);
 
     burrow.signal('SIGINT');
-    expect(await burrow.exited).toBe(0);
+    // With stderr, so a failure says why.
+    expect({ code: await burrow.exited, stderr: burrow.stderr }).toEqual({
+      code: 0,
+      stderr: expect.any(String),
+    });
     expect(await canConnect('127.0.0.1', port)).toBe(false);
     const lastOf = (type: string) => burrow.lines.filter((line) => line.type === type).at(-1);
     expect(lastOf('session')).toMatchObject({ state: 'stopped' });

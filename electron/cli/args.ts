@@ -3,8 +3,10 @@ import { UsageError, type CommandName } from './cli-error';
 
 export interface UpCommand {
   name: 'up';
-  /** Profiles file; absent once a store-backed source exists (see profile-source.ts). */
+  /** Profiles file; without it, the app's saved profiles (the store) are used. */
   file?: string;
+  /** The store's folder (default: the app's, or BURROW_STORE_DIR). */
+  store?: string;
   /** Ids or names chosen with --profile; empty means every profile. */
   profiles: string[];
   knownHosts?: string;
@@ -18,6 +20,41 @@ export interface ValidateCommand {
   json: boolean;
 }
 
+export type ConflictChoice = 'skip' | 'replace' | 'keep-both';
+
+export interface ListCommand {
+  name: 'list';
+  store?: string;
+  json: boolean;
+}
+
+export interface ExportCommand {
+  name: 'export';
+  store?: string;
+  profiles: string[];
+  /** Where to write; standard output when absent. */
+  out?: string;
+}
+
+export interface ImportCommand {
+  name: 'import';
+  store?: string;
+  file: string;
+  onConflict: ConflictChoice;
+  dryRun: boolean;
+}
+
+export interface ImportSshConfigCommand {
+  name: 'import-ssh-config';
+  store?: string;
+  /** ssh_config file; default ~/.ssh/config. */
+  sshConfig?: string;
+  /** Host aliases to import; all when empty. */
+  hosts: string[];
+  onConflict: ConflictChoice;
+  dryRun: boolean;
+}
+
 export interface HelpCommand {
   name: 'help';
   topic?: CommandName;
@@ -27,7 +64,15 @@ export interface VersionCommand {
   name: 'version';
 }
 
-export type Command = UpCommand | ValidateCommand | HelpCommand | VersionCommand;
+export type Command =
+  | UpCommand
+  | ValidateCommand
+  | ListCommand
+  | ExportCommand
+  | ImportCommand
+  | ImportSshConfigCommand
+  | HelpCommand
+  | VersionCommand;
 
 const OPTIONS = {
   file: { type: 'string', short: 'f' },
@@ -35,6 +80,12 @@ const OPTIONS = {
   'known-hosts': { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
   json: { type: 'boolean' },
+  store: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  'on-conflict': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'ssh-config': { type: 'string' },
+  host: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -43,14 +94,26 @@ type OptionName = keyof typeof OPTIONS;
 
 /** Which options each command takes; anything else is a usage error rather than ignored. */
 const ALLOWED: Record<CommandName, readonly OptionName[]> = {
-  up: ['file', 'profile', 'known-hosts', 'accept-new-host-keys', 'json', 'help'],
+  up: ['file', 'store', 'profile', 'known-hosts', 'accept-new-host-keys', 'json', 'help'],
   validate: ['file', 'json', 'help'],
+  list: ['store', 'json', 'help'],
+  export: ['store', 'profile', 'out', 'help'],
+  import: ['store', 'file', 'on-conflict', 'dry-run', 'help'],
+  'import-ssh-config': ['store', 'ssh-config', 'host', 'on-conflict', 'dry-run', 'help'],
 };
 
-const COMMANDS: readonly string[] = ['up', 'validate', 'help'];
+const COMMAND_NAMES: readonly CommandName[] = [
+  'up',
+  'validate',
+  'list',
+  'export',
+  'import',
+  'import-ssh-config',
+];
+const COMMANDS: readonly string[] = [...COMMAND_NAMES, 'help'];
 
 export function isCommandName(word: string | undefined): word is CommandName {
-  return word === 'up' || word === 'validate';
+  return COMMAND_NAMES.includes(word as CommandName);
 }
 
 /** Turns argv (without node and script) into one command, or throws UsageError. */
@@ -82,16 +145,49 @@ export function parseCommandLine(argv: readonly string[]): Command {
   }
   const file = nonEmpty(values.file, '--file', name);
   const json = values.json ?? false;
+  const store = nonEmpty(values.store, '--store', name);
+  const withStore = store !== undefined ? { store } : {};
+  const profiles = (values.profile ?? []).map((p) => nonEmpty(p, '--profile', name) as string);
 
-  if (name === 'validate') {
-    if (file === undefined) throw new UsageError('--file is required', name);
-    return { name, file, json };
+  switch (name) {
+    case 'validate':
+      if (file === undefined) throw new UsageError('--file is required', name);
+      return { name, file, json };
+    case 'list':
+      return { name, ...withStore, json };
+    case 'export': {
+      const out = nonEmpty(values.out, '--out', name);
+      return { name, ...withStore, profiles, ...(out !== undefined && { out }) };
+    }
+    case 'import':
+      if (file === undefined) throw new UsageError('--file is required', name);
+      return {
+        name,
+        ...withStore,
+        file,
+        onConflict: conflictChoice(values['on-conflict'], name),
+        dryRun: values['dry-run'] ?? false,
+      };
+    case 'import-ssh-config': {
+      const sshConfig = nonEmpty(values['ssh-config'], '--ssh-config', name);
+      return {
+        name,
+        ...withStore,
+        ...(sshConfig !== undefined && { sshConfig }),
+        hosts: (values.host ?? []).map((h) => nonEmpty(h, '--host', name) as string),
+        onConflict: conflictChoice(values['on-conflict'], name),
+        dryRun: values['dry-run'] ?? false,
+      };
+    }
+    case 'up':
+      break;
   }
   const knownHosts = nonEmpty(values['known-hosts'], '--known-hosts', name);
   return {
     name,
     ...(file !== undefined && { file }),
-    profiles: (values.profile ?? []).map((p) => nonEmpty(p, '--profile', name) as string),
+    ...withStore,
+    profiles,
     ...(knownHosts !== undefined && { knownHosts }),
     acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
     json,
@@ -117,6 +213,12 @@ function parseRaw(argv: readonly string[]) {
 function commandIn(argv: readonly string[]): CommandName | undefined {
   const word = argv.find((a) => !a.startsWith('-'));
   return isCommandName(word) ? word : undefined;
+}
+
+function conflictChoice(value: string | undefined, topic: CommandName): ConflictChoice {
+  if (value === undefined) return 'skip';
+  if (value === 'skip' || value === 'replace' || value === 'keep-both') return value;
+  throw new UsageError(`--on-conflict must be skip, replace or keep-both, not "${value}"`, topic);
 }
 
 function nonEmpty(

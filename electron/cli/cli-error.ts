@@ -11,7 +11,7 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export type CommandName = 'up' | 'validate';
+export type CommandName = 'up' | 'validate' | 'list' | 'export' | 'import' | 'import-ssh-config';
 
 /**
  * A failure the user can fix, with the exit code it maps to. Thrown anywhere below the command

@@ -1,5 +1,6 @@
 import { parseCommandLine } from './args';
 import { CliError, EXIT, UsageError } from './cli-error';
+import { runExport, runImport, runImportSshConfig, runList } from './store-commands';
 import { runUp, type UpDeps } from './up';
 import { usage } from './usage';
 import { runValidate } from './validate';
@@ -26,6 +27,14 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return await runValidate(command, io);
       case 'up':
         return await runUp(command, deps);
+      case 'list':
+        return await runList(command, io);
+      case 'export':
+        return await runExport(command, io);
+      case 'import':
+        return await runImport(command, io);
+      case 'import-ssh-config':
+        return await runImportSshConfig(command, io);
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,19 @@ describe('loadProfilesFromFile', () => {
     expect((await loadProfiles({ file: file('good2.json', good) })).map((p) => p.id)).toEqual([
       'db',
     ]);
-    await expect(loadProfiles({})).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('reads the saved profiles from a store folder without --file, and reports a broken one', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'burrow-cli-store-'));
+    expect(await loadProfiles({ store })).toEqual([]);
+    writeFileSync(join(store, 'profiles.json'), '{ not json');
+    const before = readFileSync(join(store, 'profiles.json'), 'utf8');
+    await expect(loadProfiles({ store })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining(store),
+    });
+    // Reading never repairs or moves the app's file.
+    expect(readFileSync(join(store, 'profiles.json'), 'utf8')).toBe(before);
+    expect(readdirSync(store)).toEqual(['profiles.json']);
   });
 });

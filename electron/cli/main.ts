@@ -4,7 +4,7 @@ import { EXIT } from './cli-error';
 import { createEngine } from './create-engine';
 import { onShutdownSignal } from './signals';
 
-/** The bundle's entry (dist/cli/burrow.cjs, loaded by bin/burrow): wires runCli to the process. */
+/** The bundle's entry (dist/cli/burrow.mjs, loaded by bin/burrow): wires runCli to the process. */
 function main(): void {
   const debug = process.env.BURROW_DEBUG === '1';
   if (debug) process.setSourceMapsEnabled(true);

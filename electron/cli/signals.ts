@@ -7,6 +7,15 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * not wait for that, so quit at once with 130 (the OS releases the ports anyway).
  */
 export function onShutdownSignal(listener: () => void): () => void {
+  // While installed, these signals are Burrow's alone: a library listener (when-exit, which conf
+  // loads) re-sends a signal to the process after its own cleanup, which would count as a second
+  // Ctrl-C and skip ours. They are handed back when this is removed.
+  const borrowed = SIGNALS.flatMap((signal) =>
+    process
+      .rawListeners(signal)
+      .map((l) => ({ signal, listener: l as (...args: unknown[]) => void })),
+  );
+  for (const { signal, listener: l } of borrowed) process.removeListener(signal, l);
   let received = 0;
   const handler = () => {
     received++;
@@ -17,5 +26,6 @@ export function onShutdownSignal(listener: () => void): () => void {
   for (const signal of SIGNALS) process.on(signal, handler);
   return () => {
     for (const signal of SIGNALS) process.off(signal, handler);
+    for (const { signal, listener: l } of borrowed) process.on(signal, l);
   };
 }

@@ -6,7 +6,7 @@ import { decideExit, type ExitDecision } from './exit-decision';
 import { formatError } from './format';
 import type { CliIo } from './io';
 import { resolveKnownHostsPath } from './known-hosts-path';
-import { loadProfiles } from './profile-source';
+import { loadProfiles, storeFile } from './profile-source';
 import { createPromptHandler } from './prompts';
 import { selectProfiles } from './select-profiles';
 import { createTerminal, type Terminal } from './terminal';
@@ -28,11 +28,11 @@ export interface UpDeps {
  */
 export async function runUp(command: UpCommand, deps: UpDeps): Promise<number> {
   const { io } = deps;
-  const all = await loadProfiles(command);
+  const all = await loadProfiles(command, io.stderr);
   const profiles = selectProfiles(all, command.profiles);
   if (profiles.length === 0) {
     throw new CliError(
-      `nothing to run: ${command.file ?? 'the source'} has no profiles`,
+      `nothing to run: ${command.file ?? storeFile(command.store)} has no profiles`,
       EXIT.usage,
     );
   }

@@ -4,6 +4,7 @@ import ElectronStore from 'electron-store';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { onShutdownSignal } from '../cli/signals';
 import { TunnelManager } from '../engine/manager';
 import { createDispatcher } from '../ipc/dispatcher';
 import { BurrowService } from '../service/burrow-service';
@@ -97,6 +98,8 @@ if (!app.requestSingleInstanceLock()) {
     showWindow();
     app.on('activate', showWindow);
   });
+  // SIGINT/SIGTERM (a terminal, a logout) quit the same way as the menu does.
+  onShutdownSignal(() => app.quit());
   // Quitting stops every tunnel first, so no port outlives the app.
   app.on('before-quit', (event) => {
     if (quitting || !service) return;
