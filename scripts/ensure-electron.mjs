@@ -17,7 +17,9 @@ function binaryPresent() {
 
 if (!binaryPresent()) {
   console.log('Downloading Electron for the first start (once)…');
-  const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0 || !binaryPresent()) {
     console.error(
       [

@@ -293,4 +293,3 @@ export class BurrowService {
     return profile;
   }
 }
-
