@@ -2,6 +2,7 @@ export * from './errors';
 export * from './profile';
 export * from './profile-file';
 export * from './status';
+export * from './settings';
 export * from './prompt';
 export * from './ipc-names';
 export * from './ipc';

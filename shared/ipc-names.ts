@@ -35,11 +35,20 @@ export const COMMAND_NAMES = [
   'transfer.applyImport',
   'transfer.previewSshConfig',
   'transfer.applySshConfig',
+  'settings.get',
+  'settings.update',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-export const EVENT_NAMES = ['status', 'log', 'prompt', 'prompt-closed', 'profiles'] as const;
+export const EVENT_NAMES = [
+  'status',
+  'log',
+  'prompt',
+  'prompt-closed',
+  'profiles',
+  'settings',
+] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
 

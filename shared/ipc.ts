@@ -4,6 +4,7 @@ import type { CommandName, EventName } from './ipc-names';
 import { ForwardSchema, IdSchema, NewProfileSchema, ProfileSchema, type Profile } from './profile';
 import type { ProfileFile } from './profile-file';
 import type { HostKeyDecision, PromptRequest } from './prompt';
+import { AppSettingsPatchSchema, type AppSettings } from './settings';
 import type { EngineSnapshot, LogEntry, StatusDelta } from './status';
 
 /**
@@ -175,6 +176,9 @@ export const commands = {
       aliases: z.array(z.string().max(255)).max(10_000),
     }),
   ),
+
+  'settings.get': command<AppSettings>()(NoInput),
+  'settings.update': command<AppSettings>()(z.strictObject({ settings: AppSettingsPatchSchema })),
 } satisfies Record<CommandName, CommandSpec<z.ZodType, unknown>>;
 
 type Commands = typeof commands;
@@ -199,6 +203,7 @@ export interface EventPayloads {
   'prompt-closed': { id: string };
   /** The saved profiles changed (by this window, the CLI or an import). */
   profiles: { profiles: Profile[] };
+  settings: AppSettings;
 }
 
 const _everyEventHasPayload: Record<EventName, true> = {} as Record<keyof EventPayloads, true>;

@@ -14,7 +14,7 @@ import {
 import { TunnelManager } from '../electron/engine/manager';
 import { createDispatcher } from '../electron/ipc/dispatcher';
 import { BurrowService, type FileDialogs } from '../electron/service/burrow-service';
-import { EncryptedSecretStore, openProfileStore } from '../electron/store';
+import { EncryptedSecretStore, openProfileStore, SettingsStore } from '../electron/store';
 import { FakeEncryptor } from '../electron/store/test-support';
 import { startFaultServer, type FaultServer } from './support/fault-server';
 import { canConnect, echoRoundTrip, startEchoServer, type TestServer } from './support/net';
@@ -60,6 +60,7 @@ describe('the Burrow service over the IPC contract', () => {
     service = new BurrowService({
       repo,
       secrets: repo.secrets!,
+      settings: new SettingsStore(repo.backend),
       events: {
         send<E extends EventName>(event: E, payload: EventPayloads[E]) {
           events.push({ event, payload });
@@ -284,6 +285,26 @@ describe('the Burrow service over the IPC contract', () => {
     );
     // Still healthy afterwards.
     expect((await api.call['app.info'](undefined)).ok).toBe(true);
+  });
+
+  it('reads and changes settings, refusing invalid values by field', async () => {
+    expect(await api.call['settings.get'](undefined)).toMatchObject({
+      ok: true,
+      value: { closeToTray: true, theme: 'system' },
+    });
+    expect(
+      await api.call['settings.update']({ settings: { theme: 'dark', notifications: false } }),
+    ).toMatchObject({
+      ok: true,
+      value: { theme: 'dark', notifications: false, closeToTray: true },
+    });
+    expect(events.some((e) => e.event === 'settings')).toBe(true);
+    expect(
+      await api.call['settings.update']({ settings: { theme: 'neon' } as never }),
+    ).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input', issues: [{ path: 'settings.theme' }] },
+    });
   });
 
   it('reports store problems and secure storage in app.info', async () => {

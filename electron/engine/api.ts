@@ -21,8 +21,11 @@ export interface Disposable {
 export interface EngineOptions {
   /** Answers host-key, password, passphrase and keyboard-interactive questions. */
   prompt: PromptHandler;
-  /** known_hosts file used for checks; "accept and save" appends to it. Missing file = empty. */
-  knownHostsPath: string;
+  /**
+   * known_hosts file used for checks; "accept and save" appends to it. Missing file = empty. A
+   * function is asked each time a session starts (the path is a setting the user can change).
+   */
+  knownHostsPath: string | (() => string);
   /** Looks up saved profiles that jump hosts refer to by id. */
   resolveProfile?: (profileId: string) => Profile | undefined;
   /** Coalescing window for status events in ms (default 100: at most ~10 batches a second). */
@@ -43,8 +46,12 @@ export interface TunnelEngine {
   stopForward(profileId: string, forwardId: string): Promise<void>;
   /** Applies an edited profile to a running session: added, removed and changed forwards. */
   update(profile: Profile): Promise<void>;
-  /** Skips the backoff wait of every reconnecting session (resume from sleep, network back). */
-  reconnectNow(): void;
+  /**
+   * Skips the backoff wait of every reconnecting session (network back). With `evenIfConnected`
+   * (waking from a long sleep) connected sessions are renewed too: they are probably dead without
+   * knowing it yet. Forwards keep their local ports throughout.
+   */
+  reconnectNow(options?: { evenIfConnected?: boolean }): void;
   snapshot(): EngineSnapshot;
   onDidChangeStatus(listener: (delta: StatusDelta) => void): Disposable;
   onDidLog(listener: (entry: LogEntry) => void): Disposable;

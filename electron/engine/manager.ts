@@ -55,7 +55,10 @@ export class TunnelManager implements TunnelEngine {
 
     const session = new ProfileSession(profile, hops, {
       prompt: this.options.prompt,
-      knownHostsPath: this.options.knownHostsPath,
+      knownHostsPath:
+        typeof this.options.knownHostsPath === 'function'
+          ? this.options.knownHostsPath()
+          : this.options.knownHostsPath,
       hub: this.hub,
       log: (profileId, level, message) => this.emitLog(profileId, level, message),
     });
@@ -104,8 +107,9 @@ export class TunnelManager implements TunnelEngine {
     }
   }
 
-  reconnectNow(): void {
-    for (const session of this.sessions.values()) session.reconnectNow();
+  reconnectNow(options: { evenIfConnected?: boolean } = {}): void {
+    for (const session of this.sessions.values())
+      session.reconnectNow(options.evenIfConnected ?? false);
   }
 
   snapshot(): EngineSnapshot {

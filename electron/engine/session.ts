@@ -171,12 +171,18 @@ export class ProfileSession implements RemoteForwardHost {
     }
   }
 
-  /** Skips the backoff wait (resume from sleep, network back). */
-  reconnectNow(): void {
-    if (this.retryTimer && !this.stopped) {
+  /** Skips the backoff wait; with `evenIfConnected`, renews a connected session at once too. */
+  reconnectNow(evenIfConnected = false): void {
+    if (this.stopped || this.gaveUp) return;
+    if (this.retryTimer) {
       clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
       void this.connect();
+    } else if (evenIfConnected && this.clients) {
+      // Destroyed, not ended: after a sleep the socket may be dead, and a polite close would
+      // wait for a peer that is not there. The drop handler then reconnects without delay.
+      this.renewing = true;
+      for (const client of [...this.clients].reverse()) client.destroy();
     }
   }
 
@@ -292,8 +298,12 @@ export class ProfileSession implements RemoteForwardHost {
     const onClose = (): void => {
       if (dropped || this.clients !== clients) return;
       dropped = true;
-      const error =
-        lastError?.kind === 'keepalive-timeout'
+      const error = this.renewing
+        ? new EngineError(
+            'connection-lost',
+            'Renewing the connection after sleep or a network change.',
+          )
+        : lastError?.kind === 'keepalive-timeout'
           ? lastError
           : new EngineError(
               'connection-lost',
@@ -348,7 +358,8 @@ export class ProfileSession implements RemoteForwardHost {
       return;
     }
     this.attempt += 1;
-    const delay = backoffDelay(this.attempt, this.profile.reconnect);
+    const delay = this.renewing ? 0 : backoffDelay(this.attempt, this.profile.reconnect);
+    this.renewing = false;
     this.lastRetry = { error, retryAt: Date.now() + delay };
     this.hub.setSession(this.profileId, this.reconnectingState());
     this.log('info', `Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt}).`);
@@ -360,6 +371,8 @@ export class ProfileSession implements RemoteForwardHost {
   }
 
   private lastRetry: { error: EngineError; retryAt: number } | undefined;
+  /** Set while reconnectNow({ evenIfConnected }) renews the connection: no backoff, own reason. */
+  private renewing = false;
 
   private reconnectingState() {
     return {

@@ -3,6 +3,7 @@ import {
   makeProfileFile,
   NewProfileSchema,
   type AppInfo,
+  type AppSettings,
   type ImportPreviewView,
   type Profile,
   type PromptHandler,
@@ -21,6 +22,7 @@ import {
   type ImportPreview,
   type ProfileRepository,
   type SecretStore,
+  type SettingsStore,
 } from '../store';
 import type { SshConfigImport } from '../store/ssh-config';
 import type { EventSink } from './events';
@@ -38,6 +40,7 @@ export interface FileDialogs {
 export interface ServiceDeps {
   repo: ProfileRepository;
   secrets: SecretStore;
+  settings: SettingsStore;
   events: EventSink;
   dialogs: FileDialogs;
   /** Builds the engine around the service's prompt handler (which routes questions to the UI). */
@@ -62,6 +65,7 @@ export class BurrowService {
   private readonly importPreviews = new Map<string, ImportPreview & { ok: true }>();
   private readonly sshPreviews = new Map<string, SshConfigImport>();
   private readonly subscriptions: (() => void)[] = [];
+  private readonly settingsListeners = new Set<(settings: AppSettings) => void>();
 
   constructor(private readonly deps: ServiceDeps) {
     const { repo, secrets, events } = deps;
@@ -84,6 +88,12 @@ export class BurrowService {
       repo.onDidChange(() => events.send('profiles', { profiles: repo.list() })),
     );
     this.handlers = this.createHandlers();
+  }
+
+  /** Main reacts to settings the window changes (open at login, close to tray). */
+  onDidChangeSettings(listener: (settings: AppSettings) => void): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
   }
 
   /** Stops every tunnel (releasing every port) and answers open questions with "cancel". */
@@ -209,6 +219,14 @@ export class BurrowService {
         this.previewSshConfig(await this.deps.readSshConfig()),
       'transfer.applySshConfig': ({ previewId, aliases }) =>
         this.applySshConfig(previewId, aliases),
+
+      'settings.get': () => this.deps.settings.get(),
+      'settings.update': ({ settings }) => {
+        const updated = this.deps.settings.update(settings);
+        this.deps.events.send('settings', updated);
+        this.settingsListeners.forEach((listener) => listener(updated));
+        return updated;
+      },
     };
   }
 

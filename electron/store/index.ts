@@ -42,6 +42,7 @@ export {
   secretRefFor,
   withSavedSecrets,
 } from './secret-prompt';
+export { SETTINGS_KEY, SettingsStore } from './settings-store';
 export {
   applyImport,
   defaultImportChoice,

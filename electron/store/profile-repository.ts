@@ -88,6 +88,11 @@ export class ProfileRepository {
     return this.#issues.map((issue) => structuredClone(issue));
   }
 
+  /** The key-value store underneath, for the app's other keys (settings) in the same file. */
+  get backend(): KeyValueStore {
+    return this.#kv;
+  }
+
   /** True while the file comes from a newer Burrow: reads work, changes throw `conflict`. */
   get readOnly(): boolean {
     return this.#readOnly;

@@ -235,3 +235,41 @@ describe('races and edges of a session', () => {
     await sleep(50);
   });
 });
+
+describe('waking from sleep', () => {
+  it('reconnectNow({ evenIfConnected }) renews a live session at once, keeping the local port', async () => {
+    const server = await startFaultServer({ acceptAnyAuth: true });
+    const dir = await mkdtemp(join(tmpdir(), 'burrow-renew-'));
+    const knownHostsPath = join(dir, 'known_hosts');
+    await copyFile(server.knownHostsPath, knownHostsPath);
+    const t = makeEngine({ knownHostsPath, answers: { password: () => 'pw' } });
+    const profile = testProfile({
+      host: server.host,
+      port: server.port,
+      username: 'u',
+      auth: [{ type: 'password' }],
+      // A long backoff: only an immediate renewal gets back within the test's wait.
+      reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+      forwards: [{ id: 'socks', type: 'dynamic', bindPort: 0 }],
+    });
+    try {
+      await t.engine.start(profile);
+      await t.waitForForward(profile.id, 'socks', 'active');
+      const port = t.boundPort(profile.id, 'socks');
+      const connections = server.connectionCount();
+      t.engine.reconnectNow({ evenIfConnected: true });
+      await waitUntil(
+        () =>
+          server.connectionCount() > connections && t.session(profile.id)?.state === 'connected',
+        5000,
+        () => JSON.stringify(t.session(profile.id)),
+      );
+      expect(t.boundPort(profile.id, 'socks')).toBe(port);
+      expect(t.logs.some((l) => /Renewing the connection/.test(l.message))).toBe(true);
+    } finally {
+      await t.engine.dispose();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

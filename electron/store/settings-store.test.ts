@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../shared';
+import { openProfileStore } from './open-store';
+import { SettingsStore } from './settings-store';
+import { readJson, storeFile, useTempDirs } from './test-support';
+
+describe('SettingsStore', () => {
+  const tempDir = useTempDirs();
+
+  it('reads defaults, saves a change beside the profiles, and keeps the profiles', () => {
+    const dir = tempDir();
+    const repo = openProfileStore({ dir });
+    repo.create({ name: 'Web', host: 'web.example', username: 'me' });
+    const settings = new SettingsStore(repo.backend);
+    expect(settings.get()).toEqual(defaultSettings());
+    expect(settings.update({ closeToTray: false, theme: 'dark' })).toMatchObject({
+      closeToTray: false,
+      theme: 'dark',
+    });
+    repo.create({ name: 'Db', host: 'db.example', username: 'me' });
+    const file = readJson(storeFile(dir));
+    expect(file.settings).toMatchObject({ closeToTray: false, theme: 'dark' });
+    expect((file.profiles as unknown[]).length).toBe(2);
+    expect(new SettingsStore(openProfileStore({ dir }).backend).get().theme).toBe('dark');
+  });
+
+  it('refuses an invalid change with the field named, and reads a damaged setting as its default', () => {
+    const repo = openProfileStore({ dir: tempDir() });
+    const settings = new SettingsStore(repo.backend);
+    expect(() => settings.update({ theme: 'purple' as never })).toThrow(/theme/);
+    repo.backend.set('settings', { theme: 'purple', closeToTray: false });
+    expect(settings.get()).toMatchObject({ theme: 'system', closeToTray: false });
+  });
+});
