@@ -114,6 +114,21 @@ function logText(logs: LogEntry[]): string {
   return logs.map((l) => `  [${l.level}] ${l.message}`).join('\n');
 }
 
+/** A profile that logs in to a test sshd with a test key and carries `forwards`. */
+export function keyProfile(
+  server: { host: string; port: number; user: string },
+  keyPath: string,
+  forwards: unknown[] = [],
+): Profile {
+  return testProfile({
+    host: server.host,
+    port: server.port,
+    username: server.user,
+    auth: [{ type: 'key', path: keyPath }],
+    forwards: forwards as never,
+  });
+}
+
 let counter = 0;
 
 /** A valid profile with test-friendly timings (fast reconnects) and the given overrides. */

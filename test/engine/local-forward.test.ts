@@ -13,7 +13,7 @@ import {
   type TestServer,
 } from '../support/net';
 import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
-import { makeEngine, testProfile } from './engine-fixture';
+import { keyProfile, makeEngine } from './engine-fixture';
 
 const avail = sshdAvailability();
 if (!avail.ok) console.warn(`Skipping OpenSSH tests: ${avail.reason}`);
@@ -36,14 +36,7 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     await keys?.cleanup();
   });
 
-  const profileTo = (forwards: unknown[]) =>
-    testProfile({
-      host: sshd.host,
-      port: sshd.port,
-      username: sshd.user,
-      auth: [{ type: 'key', path: keys.ed25519.privatePath }],
-      forwards: forwards as never,
-    });
+  const profileTo = (forwards: unknown[]) => keyProfile(sshd, keys.ed25519.privatePath, forwards);
 
   it('listens on a free port, carries data both ways, counts it, and frees the port on stop', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestKeys, type TestKeys } from '../support/keys';
 import { canConnect, echoRoundTrip, startEchoServer, type TestServer } from '../support/net';
 import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
-import { makeEngine, testProfile } from './engine-fixture';
+import { keyProfile, makeEngine } from './engine-fixture';
 import { socks5Connect } from './client-helpers';
 
 const avail = sshdAvailability();
@@ -29,13 +29,7 @@ describe.skipIf(!avail.ok)('forwards the server refuses', () => {
   });
 
   const profileOn = (server: SshdInstance, forwards: unknown[]) =>
-    testProfile({
-      host: server.host,
-      port: server.port,
-      username: server.user,
-      auth: [{ type: 'key', path: keys.ed25519.privatePath }],
-      forwards: forwards as never,
-    });
+    keyProfile(server, keys.ed25519.privatePath, forwards);
 
   it('AllowTcpForwarding no: outgoing is open-refused, incoming is remote-bind-refused, session stays up', async () => {
     const t = makeEngine({ knownHostsPath: noForwarding.knownHostsPath });

@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from '../support/net';
 import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
-import { makeEngine, testProfile } from './engine-fixture';
+import { keyProfile, makeEngine } from './engine-fixture';
 
 const avail = sshdAvailability();
 const MiB = 1024 * 1024;
@@ -39,13 +39,7 @@ describe.skipIf(!avail.ok)('incoming (remote) forwards through a real sshd', () 
   });
 
   const profileOn = (server: SshdInstance, forwards: unknown[]) =>
-    testProfile({
-      host: server.host,
-      port: server.port,
-      username: server.user,
-      auth: [{ type: 'key', path: keys.ed25519.privatePath }],
-      forwards: forwards as never,
-    });
+    keyProfile(server, keys.ed25519.privatePath, forwards);
 
   it('reports the port the server picked, brings connections home, and cancels on stop', async () => {
     const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
