@@ -11,7 +11,7 @@ const electronOnly = {
 const nodeBuiltins = ['node:*', 'fs', 'net', 'os', 'path', 'child_process', 'crypto', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'bench/results/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'bench/results/', 'test-artifacts/'] },
   // The CLI launcher has no extension; lint it as the ES module it is.
   {
     files: ['bin/burrow'],

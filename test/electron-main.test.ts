@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFaultServer, type FaultServer } from './support/fault-server';
+import { makeTestKeys, type TestKeys } from './support/keys';
 
 const root = join(import.meta.dirname, '..');
 
@@ -17,6 +20,8 @@ const root = join(import.meta.dirname, '..');
  */
 describe('the Electron main bundle', () => {
   let userData: string;
+  let server: FaultServer;
+  let keys: TestKeys;
   let child: ChildProcessWithoutNullStreams;
   let nextId = 0;
   const waiting = new Map<number, (body: { result?: unknown; error?: string }) => void>();
@@ -32,6 +37,28 @@ describe('the Electron main bundle', () => {
       },
     );
     userData = await mkdtemp(join(tmpdir(), 'burrow-main-'));
+    // A saved profile that starts with the app, and the app set to start in the tray.
+    server = await startFaultServer({ acceptAnyAuth: true });
+    keys = await makeTestKeys();
+    await writeFile(
+      join(userData, 'profiles.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        profiles: [
+          {
+            id: 'lab',
+            name: 'Lab',
+            host: server.host,
+            port: server.port,
+            username: 'me',
+            auth: [{ type: 'key', path: keys.ed25519.privatePath }],
+            autoStart: true,
+            forwards: [{ id: 'socks', type: 'dynamic', bindPort: 0 }],
+          },
+        ],
+        settings: { startMinimized: true, knownHostsPath: server.knownHostsPath },
+      }),
+    );
     child = spawn(
       process.execPath,
       [
@@ -40,7 +67,14 @@ describe('the Electron main bundle', () => {
         join(root, 'test/fake-electron/drive.mjs'),
         join(root, 'out/main/index.js'),
       ],
-      { env: { ...process.env, BURROW_TEST_USER_DATA: userData, ELECTRON_RENDERER_URL: '' } },
+      {
+        env: {
+          ...process.env,
+          BURROW_TEST_USER_DATA: userData,
+          BURROW_TEST_APP_PATH: root,
+          ELECTRON_RENDERER_URL: '',
+        },
+      },
     );
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // A bundle that cannot load ends the driver: fail every question at once, with the reason.
@@ -56,6 +90,8 @@ describe('the Electron main bundle', () => {
 
   afterAll(async () => {
     child?.kill();
+    await server?.stop();
+    await keys?.cleanup();
     await rm(userData, { recursive: true, force: true });
   });
 
@@ -82,7 +118,40 @@ describe('the Electron main bundle', () => {
         r.result as { ok: boolean; value?: unknown; error?: { kind: string; message: string } },
     );
 
-  it('opens a sandboxed, isolated window on the built renderer, with the preload it built', async () => {
+  type Inspected = {
+    windows: number;
+    visible: boolean;
+    tray?: { icon: string; tooltip: string; menu: { label?: string; submenu?: unknown[] }[] };
+  };
+  const inspect = async () => (await ask({ inspect: true })).result as Inspected;
+  const until = async (check: (i: Inspected) => boolean, what: string) => {
+    const deadline = Date.now() + 10_000;
+    let last = await inspect();
+    while (!check(last)) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+      last = await inspect();
+    }
+    return last;
+  };
+
+  it('starts in the tray, starts the auto-start profile, and shows it is up', async () => {
+    const first = await inspect();
+    expect(first.windows).toBe(0);
+    const up = await until(
+      (i) => i.tray?.icon.endsWith(join('assets', 'tray', 'tray-up.png')) === true,
+      'the tray to show "up"',
+    );
+    expect(up.tray?.tooltip).toBe('Burrow: 1 tunnel running (1 profile)');
+    expect(up.tray?.menu.map((i) => i.label)).toEqual(
+      expect.arrayContaining(['Lab — on', 'Start all', 'Stop all', 'Open Burrow', 'Quit Burrow']),
+    );
+    expect(server.readyClients()).toBe(1);
+  });
+
+  it('opens a sandboxed, isolated window from the tray, on the built renderer, with the preload it built', async () => {
+    await ask({ clickTray: ['Open Burrow'] });
     const { result } = await ask({ inspect: true });
     const inspected = result as {
       windowOptions: { webPreferences: Record<string, unknown> };
@@ -108,7 +177,10 @@ describe('the Electron main bundle', () => {
       profile: { name: 'From main', host: 'example.invalid', username: 'me' },
     });
     expect(created).toMatchObject({ ok: true, value: { id: 'from-main', name: 'From main' } });
-    expect(await call('profiles.list')).toMatchObject({ ok: true, value: [{ id: 'from-main' }] });
+    expect(await call('profiles.list')).toMatchObject({
+      ok: true,
+      value: [{ id: 'lab' }, { id: 'from-main' }],
+    });
     expect(existsSync(join(userData, 'profiles.json'))).toBe(true);
 
     expect(await call('profiles.list', undefined, 'https://evil.example/')).toMatchObject({
@@ -131,6 +203,15 @@ describe('the Electron main bundle', () => {
       ok: true,
       value: { version: '0.0.0-fake', secureStorage: { available: false } },
     });
+  });
+
+  it('hides the window on close (tunnels keep running), and stops everything from the tray', async () => {
+    expect((await ask({ closeWindow: true })).result).toBe(false);
+    expect((await inspect()).visible).toBe(false);
+    expect(server.readyClients()).toBe(1);
+    await ask({ clickTray: ['Stop all'] });
+    await until((i) => i.tray?.icon.endsWith('tray-idle.png') === true, 'the tray to show idle');
+    expect((await inspect()).tray?.tooltip).toBe('Burrow: no tunnels running');
   });
 
   it('stops every tunnel before it quits', async () => {

@@ -28,7 +28,11 @@ function command(extra: Partial<UpCommand> = {}): UpCommand {
 function start(
   cmd: UpCommand,
   setup: (engine: FakeEngine) => void = () => {},
-  opts: { env?: Record<string, string>; terminal?: Terminal } = {},
+  opts: {
+    env?: Record<string, string>;
+    terminal?: Terminal;
+    cryptoStatus?: () => { native: true } | { native: false; reason: string };
+  } = {},
 ) {
   const { io, stdout, stderr } = fakeIo(opts.env);
   let engine: FakeEngine | undefined;
@@ -52,6 +56,7 @@ function start(
       };
     },
     ...(opts.terminal && { terminal: opts.terminal }),
+    cryptoStatus: opts.cryptoStatus ?? (() => ({ native: true })),
   });
   return {
     done,
@@ -109,6 +114,19 @@ describe('burrow up', () => {
       { type: 'session', profile: 'Web', profileId: 'web', state: 'stopped' },
     ]);
     expect(run.stderr.text).toBe('');
+  });
+
+  it('warns once when ssh2 runs on its slower JavaScript crypto', async () => {
+    const run = start(command({}), () => {}, {
+      cryptoStatus: () => ({
+        native: false,
+        reason: "ssh2's native crypto binding (sshcrypto.node) is missing",
+      }),
+    });
+    await run.ready;
+    expect(run.stderr.text).toContain('burrow: warning: running on slower JavaScript crypto: ssh2');
+    run.signal();
+    expect(await run.done).toBe(0);
   });
 
   it('runs only the profiles named, by id or name', async () => {

@@ -6,6 +6,7 @@ import { decideExit, type ExitDecision } from './exit-decision';
 import { formatError } from './format';
 import type { CliIo } from './io';
 import { resolveKnownHostsPath } from './known-hosts-path';
+import { nativeCryptoStatus, type NativeCryptoStatus } from '../engine/crypto-binding';
 import { loadProfiles, storeFile } from './profile-source';
 import { createPromptHandler } from './prompts';
 import { selectProfiles } from './select-profiles';
@@ -20,6 +21,8 @@ export interface UpDeps {
   /** Tests pass a scripted terminal; by default there is one when stdin and stderr are TTYs. */
   terminal?: Terminal;
   now?: () => number;
+  /** Whether ssh2's native crypto loads; tests pass their own answer. */
+  cryptoStatus?: () => NativeCryptoStatus;
 }
 
 /**
@@ -37,6 +40,10 @@ export async function runUp(command: UpCommand, deps: UpDeps): Promise<number> {
     );
   }
   const knownHostsPath = resolveKnownHostsPath(command.knownHosts, deps.homedir);
+  // ssh2 falls back to ~40% slower JavaScript crypto without a word; say so once.
+  const crypto = (deps.cryptoStatus ?? nativeCryptoStatus)();
+  if (!crypto.native)
+    io.stderr.write(`burrow: warning: running on slower JavaScript crypto: ${crypto.reason}\n`);
   const reporter = createReporter(command.json, io, profiles, deps.now);
   const names = new Map(all.map((p) => [p.id, p.name]));
   const shutdown = new AbortController();

@@ -1,16 +1,23 @@
 import type { BrowserWindow } from 'electron';
-import { app, safeStorage } from 'electron';
+import { app, net, Notification, powerMonitor, safeStorage } from 'electron';
 import ElectronStore from 'electron-store';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { AppSettings } from '../../shared';
 import { onShutdownSignal } from '../cli/signals';
+import { nativeCryptoStatus } from '../engine/crypto-binding';
 import { TunnelManager } from '../engine/manager';
 import { createDispatcher } from '../ipc/dispatcher';
 import { BurrowService } from '../service/burrow-service';
+import { ConnectivityPolicy } from '../service/connectivity';
+import { DropNotifier } from '../service/drop-notifier';
+import { TrayController } from '../service/tray-controller';
+import type { TrayAction } from '../service/tray-model';
 import {
   EncryptedSecretStore,
   openProfileStore,
+  SettingsStore,
   STORE_FILE_NAME,
   type KeyValueStore,
 } from '../store';
@@ -18,6 +25,8 @@ import { readSshConfig } from '../store/ssh-config';
 import { nativeFileDialogs } from './dialogs';
 import { registerIpcHandlers, windowEventSink } from './ipc-main';
 import { createMainWindow, installContentSecurityPolicy } from './main-window';
+import { BurrowTray } from './tray';
+import { trayIconPath } from './tray-icons';
 
 // The Electron glue only: every decision lives in engine/, store/, ipc/ or service/.
 
@@ -27,14 +36,25 @@ const renderer = {
   devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
 };
 const preloadPath = join(here, '../preload/index.cjs');
+/** How often to ask whether the network is back (Electron has no event for it in main). */
+const ONLINE_CHECK_MS = 5000;
 
 let mainWindow: BrowserWindow | undefined;
 let service: BurrowService | undefined;
+let settings: SettingsStore | undefined;
 let quitting = false;
+const cleanups: (() => void)[] = [];
 
 function showWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
     mainWindow = createMainWindow({ preloadPath, renderer });
+    mainWindow.on('close', (event) => {
+      // Closing the window keeps tunnels running in the tray, unless the user chose otherwise.
+      if (!quitting && settings?.get().closeToTray) {
+        event.preventDefault();
+        mainWindow?.hide();
+      }
+    });
     mainWindow.on('closed', () => (mainWindow = undefined));
     return;
   }
@@ -57,16 +77,20 @@ function startService(): BurrowService {
       }) as unknown as KeyValueStore,
     secrets: (kv) => new EncryptedSecretStore(kv, safeStorage),
   });
+  settings = new SettingsStore(repo.backend);
+  const settingsStore = settings;
   return new BurrowService({
     repo,
     secrets: repo.secrets!,
+    settings: settingsStore,
     events: windowEventSink(),
     dialogs: nativeFileDialogs(() => mainWindow),
     createEngine: ({ prompt, resolveProfile }) =>
       new TunnelManager({
         prompt,
         resolveProfile,
-        knownHostsPath: join(homedir(), '.ssh', 'known_hosts'),
+        knownHostsPath: () =>
+          settingsStore.get().knownHostsPath ?? join(homedir(), '.ssh', 'known_hosts'),
       }),
     readSshConfig: () => readSshConfig(),
     info: {
@@ -75,6 +99,101 @@ function startService(): BurrowService {
       storePath: join(dir, STORE_FILE_NAME),
     },
   });
+}
+
+function applySettings(current: AppSettings): void {
+  // Linux has no login items API in Electron; the setting is kept and shown as unavailable there.
+  if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: current.openAtLogin });
+}
+
+function trayActions(burrow: BurrowService): (action: TrayAction) => void {
+  const run = (work: Promise<unknown> | unknown): void => {
+    void Promise.resolve(work).catch((err: unknown) =>
+      console.error('[burrow] tray action failed:', err),
+    );
+  };
+  const h = burrow.handlers;
+  return (action) => {
+    switch (action.kind) {
+      case 'toggle-profile':
+        return run(
+          action.on
+            ? h['tunnels.start']({ profileId: action.profileId })
+            : h['tunnels.stop']({ profileId: action.profileId }),
+        );
+      case 'toggle-forward': {
+        const ref = { profileId: action.profileId, forwardId: action.forwardId };
+        return run(action.on ? h['tunnels.startForward'](ref) : h['tunnels.stopForward'](ref));
+      }
+      case 'start-group':
+        return run(h['tunnels.startGroup']({ group: action.group }));
+      case 'stop-group':
+        return run(h['tunnels.stopGroup']({ group: action.group }));
+      case 'start-all':
+        return run(h['tunnels.startAll'](undefined));
+      case 'stop-all':
+        return run(h['tunnels.stopAll'](undefined));
+      case 'open':
+        return showWindow();
+      case 'quit':
+        return app.quit();
+    }
+  };
+}
+
+function startBackgroundLife(
+  burrow: BurrowService,
+  repo: { list(): { id: string; name: string }[] },
+): void {
+  const tray = new BurrowTray(
+    (state) =>
+      trayIconPath(state, {
+        packaged: app.isPackaged,
+        resourcesPath: process.resourcesPath,
+        appPath: app.getAppPath(),
+        platform: process.platform,
+      }),
+    trayActions(burrow),
+  );
+  const controller = new TrayController(
+    {
+      profiles: () => burrow.handlers['profiles.list'](undefined) as never,
+      snapshot: () => burrow.engine.snapshot(),
+    },
+    (view) => tray.render(view),
+  );
+  const notifier = new DropNotifier({
+    show: ({ title, body }) => {
+      if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
+    },
+    nameOf: (id) => repo.list().find((p) => p.id === id)?.name ?? id,
+    enabled: () => settings?.get().notifications ?? true,
+  });
+  const status = burrow.engine.onDidChangeStatus(() => {
+    controller.changed();
+    notifier.update(burrow.engine.snapshot());
+  });
+  controller.refresh();
+
+  const connectivity = new ConnectivityPolicy(burrow.engine);
+  const onSuspend = (): void => connectivity.suspended();
+  const onResume = (): void => connectivity.resumed();
+  powerMonitor.on('suspend', onSuspend);
+  powerMonitor.on('resume', onResume);
+  const onlineTimer = setInterval(
+    () => connectivity.onlineChanged(net.isOnline()),
+    ONLINE_CHECK_MS,
+  );
+
+  cleanups.push(
+    () => status.dispose(),
+    () => controller.dispose(),
+    () => notifier.dispose(),
+    () => clearInterval(onlineTimer),
+    () => powerMonitor.off('suspend', onSuspend),
+    () => powerMonitor.off('resume', onResume),
+    () => tray.dispose(),
+  );
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -87,15 +206,35 @@ if (!app.requestSingleInstanceLock()) {
   });
   void app.whenReady().then(() => {
     installContentSecurityPolicy(renderer.devServerUrl);
-    service = startService();
-    const dispatch = createDispatcher(service.handlers, {
+    const crypto = nativeCryptoStatus();
+    if (!crypto.native)
+      console.warn(`[burrow] ssh2 runs on its slower JavaScript crypto: ${crypto.reason}`);
+    const burrow = (service = startService());
+    const repo = {
+      list: () =>
+        burrow.handlers['profiles.list'](undefined) as {
+          id: string;
+          name: string;
+          autoStart: boolean;
+        }[],
+    };
+    const dispatch = createDispatcher(burrow.handlers, {
       onInternalError: (command, error) => console.error(`[burrow] ${command} failed:`, error),
     });
-    registerIpcHandlers(dispatch, {
-      rendererFile: renderer.file,
-      devServerOrigin: renderer.devServerUrl ? new URL(renderer.devServerUrl).origin : undefined,
-    });
-    showWindow();
+    cleanups.push(
+      registerIpcHandlers(dispatch, {
+        rendererFile: renderer.file,
+        devServerOrigin: renderer.devServerUrl ? new URL(renderer.devServerUrl).origin : undefined,
+      }),
+      burrow.onDidChangeSettings(applySettings),
+    );
+    startBackgroundLife(burrow, repo);
+    const current = settings!.get();
+    applySettings(current);
+    if (!current.startMinimized) showWindow();
+    // Profiles marked "start when Burrow starts".
+    for (const profile of repo.list().filter((p) => p.autoStart))
+      void burrow.handlers['tunnels.start']({ profileId: profile.id });
     app.on('activate', showWindow);
   });
   // SIGINT/SIGTERM (a terminal, a logout) quit the same way as the menu does.
@@ -105,9 +244,11 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting || !service) return;
     event.preventDefault();
     quitting = true;
+    for (const cleanup of cleanups.splice(0)) cleanup();
     void service.dispose().finally(() => app.quit());
   });
+  // With the tray, closing the last window does not quit; without a service there is no tray.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (!service) app.quit();
   });
 }

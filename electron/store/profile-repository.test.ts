@@ -335,15 +335,24 @@ describe('ProfileRepository: change events', () => {
     // A separate conf instance shares no events with the first: only the file watch sees this.
     const other = openProfileStore({ dir });
     try {
-      const changed = new Promise<void>((resolve) => watching.onDidChange(resolve));
-      other.create(sampleProfile);
-      await changed;
+      let noticed = false;
+      watching.onDidChange(() => (noticed = true));
+      // conf polls the file (fs.watchFile); a write that lands before the poller's first reading
+      // is its baseline, not a change. So the other process writes again until it is noticed,
+      // as another program saving now and then would.
+      const created = other.create(sampleProfile);
+      for (let round = 1; !noticed && round <= 3; round++) {
+        const deadline = Date.now() + 6000;
+        while (!noticed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        if (!noticed) other.update({ ...created, host: `staging-${round}.example` });
+      }
+      expect(noticed).toBe(true);
       expect(watching.list().map((p) => p.name)).toEqual(['Staging']);
     } finally {
       watching.dispose();
       other.dispose();
     }
-  }, 20_000);
+  }, 30_000);
 });
 
 describe('ProfileRepository: a file from a newer Burrow', () => {

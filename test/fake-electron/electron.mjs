@@ -9,6 +9,9 @@ export const recorded = {
   sent: [],
   headerHook: undefined,
   quitCalls: 0,
+  trays: [],
+  notifications: [],
+  loginItem: undefined,
 };
 const appEvents = new EventEmitter();
 
@@ -26,12 +29,16 @@ export const app = {
   quit() {
     recorded.quitCalls += 1;
   },
+  getAppPath: () => process.env.BURROW_TEST_APP_PATH,
+  setLoginItemSettings: (settings) => (recorded.loginItem = settings),
 };
 
 export class BrowserWindow {
   constructor(options) {
     this.options = options;
     this.url = undefined;
+    this.visible = false;
+    this.listeners = new EventEmitter();
     this.webContents = {
       on() {},
       setWindowOpenHandler: (handler) => (this.windowOpenHandler = handler),
@@ -47,16 +54,30 @@ export class BrowserWindow {
     this.url = url;
     return Promise.resolve();
   }
-  on() {}
+  on(event, listener) {
+    this.listeners.on(event, listener);
+  }
   once() {}
-  show() {}
+  show() {
+    this.visible = true;
+  }
+  hide() {
+    this.visible = false;
+  }
+  /** What the user's close button does: main may prevent it (close to tray). */
+  close() {
+    let prevented = false;
+    this.listeners.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) this.destroyed = true;
+    return !prevented;
+  }
   focus() {}
   restore() {}
   isMinimized() {
     return false;
   }
   isDestroyed() {
-    return false;
+    return this.destroyed === true;
   }
 }
 
@@ -81,10 +102,69 @@ export const safeStorage = {
 export const session = {
   defaultSession: { webRequest: { onHeadersReceived: (hook) => (recorded.headerHook = hook) } },
 };
+export const nativeImage = {
+  createFromPath: (path) => ({ path, setTemplateImage() {} }),
+};
+
+export class Tray {
+  constructor(image) {
+    this.image = image;
+    this.menu = undefined;
+    this.tooltip = '';
+    recorded.trays.push(this);
+  }
+  on() {}
+  setImage(image) {
+    this.image = image;
+  }
+  setToolTip(tooltip) {
+    this.tooltip = tooltip;
+  }
+  setContextMenu(menu) {
+    this.menu = menu;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+
+export const Menu = {
+  buildFromTemplate: (template) => ({ template }),
+};
+
+export class Notification {
+  static isSupported() {
+    return true;
+  }
+  constructor(options) {
+    this.options = options;
+  }
+  show() {
+    recorded.notifications.push(this.options);
+  }
+}
+
+export const powerMonitor = new EventEmitter();
+export const net = { isOnline: () => true };
+
 export const shell = { openExternal: async () => {}, openPath: async () => '' };
 export const dialog = {
   showSaveDialog: async () => ({ canceled: true }),
   showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
 };
 
-export default { app, BrowserWindow, ipcMain, safeStorage, session, shell, dialog };
+export default {
+  app,
+  BrowserWindow,
+  ipcMain,
+  safeStorage,
+  session,
+  shell,
+  dialog,
+  nativeImage,
+  Tray,
+  Menu,
+  Notification,
+  powerMonitor,
+  net,
+};
