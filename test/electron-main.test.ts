@@ -72,6 +72,8 @@ describe('the Electron main bundle', () => {
           ...process.env,
           BURROW_TEST_USER_DATA: userData,
           BURROW_TEST_APP_PATH: root,
+          // Main writes the Linux autostart entry under the home folder: keep it in the test's.
+          HOME: userData,
           ELECTRON_RENDERER_URL: '',
         },
       },
@@ -209,6 +211,9 @@ describe('the Electron main bundle', () => {
     expect((await ask({ closeWindow: true })).result).toBe(false);
     expect((await inspect()).visible).toBe(false);
     expect(server.readyClients()).toBe(1);
+    // A second launch of Burrow shows the window of the first.
+    await ask({ appEvent: 'second-instance' });
+    expect((await inspect()).visible).toBe(true);
     await ask({ clickTray: ['Stop all'] });
     await until((i) => i.tray?.icon.endsWith('tray-idle.png') === true, 'the tray to show idle');
     expect((await inspect()).tray?.tooltip).toBe('Burrow: no tunnels running');

@@ -12,6 +12,7 @@ import { createDispatcher } from '../ipc/dispatcher';
 import { BurrowService } from '../service/burrow-service';
 import { ConnectivityPolicy } from '../service/connectivity';
 import { DropNotifier } from '../service/drop-notifier';
+import { setLinuxAutostart } from '../service/linux-autostart';
 import { TrayController } from '../service/tray-controller';
 import type { TrayAction } from '../service/tray-model';
 import {
@@ -102,8 +103,19 @@ function startService(): BurrowService {
 }
 
 function applySettings(current: AppSettings): void {
-  // Linux has no login items API in Electron; the setting is kept and shown as unavailable there.
-  if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: current.openAtLogin });
+  if (process.platform === 'linux') {
+    // An AppImage runs from a temporary mount: its own path (APPIMAGE) is what must start.
+    const command = process.env.APPIMAGE ?? process.execPath;
+    void setLinuxAutostart(current.openAtLogin, {
+      command,
+      env: process.env,
+      home: homedir(),
+    }).catch((err: unknown) =>
+      console.error('[burrow] could not update the autostart entry:', err),
+    );
+  } else {
+    app.setLoginItemSettings({ openAtLogin: current.openAtLogin });
+  }
 }
 
 function trayActions(burrow: BurrowService): (action: TrayAction) => void {

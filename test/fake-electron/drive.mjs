@@ -59,6 +59,9 @@ for await (const line of createInterface({ input: process.stdin })) {
       }
       item.click();
       reply(request.id, { result: true });
+    } else if (request.appEvent) {
+      app.emit(request.appEvent);
+      reply(request.id, { result: true });
     } else if (request.closeWindow) {
       reply(request.id, { result: recorded.windows[0].close() });
     } else if (request.quit) {
