@@ -1,25 +1,47 @@
 import { z } from 'zod';
 
+/** Each setting's own schema, without its default (see AppSettingsSchema for those). */
+const settingFields = {
+  theme: z.enum(['system', 'light', 'dark']),
+  /** Closing the window keeps tunnels running in the tray instead of quitting. */
+  closeToTray: z.boolean(),
+  /** Start with the window hidden (in the tray); tunnels marked autoStart still start. */
+  startMinimized: z.boolean(),
+  /** Launch Burrow when the user logs in. */
+  openAtLogin: z.boolean(),
+  /** A notification when a tunnel drops and when it is back (coalesced). */
+  notifications: z.boolean(),
+  /** known_hosts file for host-key checks: an absolute path or one starting with ~. */
+  knownHostsPath: z
+    .string()
+    .trim()
+    .min(1)
+    .max(4096)
+    .refine(
+      (p) => /^(~|\/|[A-Za-z]:[\\/]|\\\\)/.test(p),
+      'must be an absolute path (or start with ~)',
+    ),
+};
+
 /** App-wide settings (issue 4's settings page edits them; the tray and main obey them). */
 export const AppSettingsSchema = z.strictObject({
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-  /** Closing the window keeps tunnels running in the tray instead of quitting. */
-  closeToTray: z.boolean().default(true),
-  /** Start with the window hidden (in the tray); tunnels marked autoStart still start. */
-  startMinimized: z.boolean().default(false),
-  /** Launch Burrow when the user logs in. */
-  openAtLogin: z.boolean().default(false),
-  /** A notification when a tunnel drops and when it is back (coalesced). */
-  notifications: z.boolean().default(true),
-  /** known_hosts file for host-key checks; default ~/.ssh/known_hosts. */
-  knownHostsPath: z.string().trim().min(1).max(4096).optional(),
+  theme: settingFields.theme.default('system'),
+  closeToTray: settingFields.closeToTray.default(true),
+  startMinimized: settingFields.startMinimized.default(false),
+  openAtLogin: settingFields.openAtLogin.default(false),
+  notifications: settingFields.notifications.default(true),
+  /** Default ~/.ssh/known_hosts. */
+  knownHostsPath: settingFields.knownHostsPath.optional(),
 });
 
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 export type AppSettingsInput = z.input<typeof AppSettingsSchema>;
 
-/** A change to some settings; the rest stay as they are. */
-export const AppSettingsPatchSchema = AppSettingsSchema.partial();
+/**
+ * A change to some settings; the rest stay as they are. Built from the fields without their
+ * defaults: a default inside a partial schema would silently reset every setting not named.
+ */
+export const AppSettingsPatchSchema = z.strictObject(settingFields).partial();
 
 export function defaultSettings(): AppSettings {
   return AppSettingsSchema.parse({});

@@ -287,6 +287,41 @@ describe('the Burrow service over the IPC contract', () => {
     expect((await api.call['app.info'](undefined)).ok).toBe(true);
   });
 
+  it('refuses to delete a jump host without stopping its tunnel, and starts one forward of a failed profile', async () => {
+    const created = await api.call['profiles.create']({ profile: newProfile() });
+    const id = created.ok ? created.value.id : '';
+    api.on('prompt', (p) => void api.call['prompts.answer']({ id: p.id, answer: 'right' }));
+    await api.call['profiles.create']({
+      profile: { ...newProfile(), name: 'Behind', forwards: [], jumpHosts: [{ profileId: id }] },
+    });
+    await api.call['tunnels.start']({ profileId: id });
+    const refused = await api.call['profiles.delete']({ profileId: id });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { kind: 'conflict', message: expect.stringContaining('"Behind"') },
+    });
+    const running = await api.call['tunnels.snapshot'](undefined);
+    expect(running.ok && running.value.profiles[id]?.session.state).toBe('connected');
+
+    // A profile that cannot even start (its jump host has a jump host) is failed, not running:
+    // starting one of its forwards tries the profile again instead of failing on "not running".
+    const nested = await api.call['profiles.create']({
+      profile: { ...newProfile(), name: 'Nested', jumpHosts: [{ profileId: 'behind' }] },
+    });
+    const nestedId = nested.ok ? nested.value.id : '';
+    await api.call['tunnels.start']({ profileId: nestedId });
+    const again = await api.call['tunnels.startForward']({
+      profileId: nestedId,
+      forwardId: 'echo',
+    });
+    expect(again).toEqual({ ok: true, value: undefined });
+    const after = await api.call['tunnels.snapshot'](undefined);
+    expect(after.ok && after.value.profiles[nestedId]?.session).toMatchObject({
+      state: 'error',
+      error: { kind: 'invalid-config' },
+    });
+  });
+
   it('reads and changes settings, refusing invalid values by field', async () => {
     expect(await api.call['settings.get'](undefined)).toMatchObject({
       ok: true,
@@ -299,6 +334,17 @@ describe('the Burrow service over the IPC contract', () => {
       value: { theme: 'dark', notifications: false, closeToTray: true },
     });
     expect(events.some((e) => e.event === 'settings')).toBe(true);
+    // A second change touches only what it names.
+    expect(await api.call['settings.update']({ settings: { closeToTray: false } })).toMatchObject({
+      ok: true,
+      value: { theme: 'dark', notifications: false, closeToTray: false },
+    });
+    expect(
+      await api.call['settings.update']({ settings: { knownHostsPath: 'relative/kh' } }),
+    ).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input' },
+    });
     expect(
       await api.call['settings.update']({ settings: { theme: 'neon' } as never }),
     ).toMatchObject({

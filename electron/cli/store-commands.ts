@@ -95,8 +95,11 @@ export async function runImportSshConfig(
     io.stdout.write('No hosts to import.\n');
     return EXIT.ok;
   }
-  const file = { format: 'burrow-profiles', version: 1, profiles: chosen.map((h) => h.profile) };
-  return importText(JSON.stringify(file), command, io);
+  return importText(
+    JSON.stringify(makeProfileFile(chosen.map((h) => h.profile as Profile))),
+    command,
+    io,
+  );
 }
 
 async function importText(

@@ -37,8 +37,9 @@ export interface TunnelEngine {
    * Starts a profile: one SSH session for all its enabled forwards. Resolves once the session
    * connected and every forward was attempted, or once the session failed; never rejects for
    * connection problems (those are in the status). Starting a running profile is a no-op.
+   * `onlyForwards` starts just those forwards (the user asked for one tunnel, not the profile).
    */
-  start(profile: Profile): Promise<void>;
+  start(profile: Profile, options?: { onlyForwards?: readonly string[] }): Promise<void>;
   /** Stops the profile; resolves only after every port it held is released. */
   stop(profileId: string): Promise<void>;
   /** Starts or stops one forward of a running profile (also enables it for reconnects). */

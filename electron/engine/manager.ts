@@ -26,12 +26,15 @@ export class TunnelManager implements TunnelEngine {
     this.hub = new StatusHub(options.statusIntervalMs ?? 100);
   }
 
-  start(input: Profile): Promise<void> {
-    return this.launch(input, { replace: false });
+  start(input: Profile, options: { onlyForwards?: readonly string[] } = {}): Promise<void> {
+    return this.launch(input, { replace: false, ...options });
   }
 
   /** Starts a session for the profile; `replace` swaps out a running one (new route or login). */
-  private async launch(input: Profile, { replace }: { replace: boolean }): Promise<void> {
+  private async launch(
+    input: Profile,
+    { replace, onlyForwards }: { replace: boolean; onlyForwards?: readonly string[] },
+  ): Promise<void> {
     if (this.disposed) return;
     const existing = this.sessions.get(input.id);
     if (existing && !existing.failed && !replace) return;
@@ -67,7 +70,7 @@ export class TunnelManager implements TunnelEngine {
     this.sessions.set(profile.id, session);
     if (existing) await existing.stop();
     if (this.sessions.get(profile.id) !== session) return;
-    await session.start();
+    await session.start(onlyForwards ? { onlyForwards } : {});
   }
 
   async stop(profileId: string): Promise<void> {

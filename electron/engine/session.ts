@@ -50,6 +50,8 @@ export class ProfileSession implements RemoteForwardHost {
   private readonly upWaiters = new Set<UpWaiter>();
   private readonly credentials = new CredentialCache();
   private readonly acceptedOnce = new Set<string>();
+  /** The user's start/stop of single forwards in this session (see wanted()). */
+  private readonly overrides = new Map<string, boolean>();
   /** Ends a login in progress (and any open question) the moment stop() is called. */
   private readonly stopping = new AbortController();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -95,12 +97,27 @@ export class ProfileSession implements RemoteForwardHost {
   }
 
   /** Connects and starts every enabled forward; resolves after the first attempt either way. */
-  async start(): Promise<void> {
+  /** Connects and starts every forward that is wanted (`onlyForwards`: just those). */
+  async start(options: { onlyForwards?: readonly string[] } = {}): Promise<void> {
     if (this.stopped) return;
+    if (options.onlyForwards) {
+      for (const forward of this.profile.forwards)
+        this.overrides.set(forward.id, options.onlyForwards.includes(forward.id));
+    }
     for (const forward of this.profile.forwards) {
-      if (forward.enabled) this.hub.setForward(this.profileId, forward.id, { state: 'starting' });
+      if (this.wanted(forward))
+        this.hub.setForward(this.profileId, forward.id, { state: 'starting' });
     }
     await this.connect();
+  }
+
+  /**
+   * Whether a forward should run: the user's own start/stop of it in this session, else the
+   * profile's `enabled` ("starts with the profile"). Kept apart, so an unrelated edit of the
+   * profile does not swap which forwards run.
+   */
+  private wanted(forward: Forward): boolean {
+    return this.overrides.get(forward.id) ?? forward.enabled;
   }
 
   async stop(): Promise<void> {
@@ -131,6 +148,7 @@ export class ProfileSession implements RemoteForwardHost {
     const spec = this.profile.forwards.find((f) => f.id === forwardId);
     if (!spec)
       throw new EngineError('invalid-config', `This profile has no forward "${forwardId}".`);
+    this.overrides.set(forwardId, true);
     if (this.stopped || this.gaveUp) return;
     const existing = this.runners.get(forwardId);
     if (existing) {
@@ -146,6 +164,7 @@ export class ProfileSession implements RemoteForwardHost {
   }
 
   async stopForward(forwardId: string): Promise<void> {
+    this.overrides.set(forwardId, false);
     const runner = this.runners.get(forwardId);
     this.runners.delete(forwardId);
     if (runner) await runner.dispose();
@@ -159,15 +178,25 @@ export class ProfileSession implements RemoteForwardHost {
     // A session that gave up serves nothing: binding ports for it would only make them hang.
     if (this.gaveUp || this.stopped) return;
     const after = new Map(profile.forwards.map((f) => [f.id, f]));
+    const settingsOf = (f: Forward): string => JSON.stringify({ ...f, enabled: undefined });
     for (const [id, old] of before) {
       const now = after.get(id);
-      if (!now || JSON.stringify(now) !== JSON.stringify(old) || !now.enabled) {
-        await this.stopForward(id);
-        if (!now) this.hub.untrackForward(this.profileId, id);
+      // A changed "starts with the profile" is the user's new word on this forward.
+      if (now && now.enabled !== old.enabled) this.overrides.delete(id);
+      const changed = !now || settingsOf(now) !== settingsOf(old);
+      if (changed || !this.wanted(now)) {
+        const runner = this.runners.get(id);
+        this.runners.delete(id);
+        if (runner) await runner.dispose();
+        if (!now) {
+          this.overrides.delete(id);
+          this.hub.untrackForward(this.profileId, id);
+        } else if (!this.wanted(now)) this.hub.setForward(this.profileId, id, { state: 'stopped' });
       }
     }
     for (const forward of profile.forwards) {
-      if (forward.enabled && !this.runners.has(forward.id)) await this.startForward(forward.id);
+      if (this.wanted(forward) && !this.runners.has(forward.id))
+        await this.startForward(forward.id);
     }
   }
 
@@ -274,7 +303,7 @@ export class ProfileSession implements RemoteForwardHost {
     if (firstTime) {
       await Promise.all(
         this.profile.forwards
-          .filter((f) => f.enabled && !this.runners.has(f.id))
+          .filter((f) => this.wanted(f) && !this.runners.has(f.id))
           .map((f) => this.launch(f)),
       );
     } else {

@@ -39,6 +39,13 @@ const renderer = {
 const preloadPath = join(here, '../preload/index.cjs');
 /** How often to ask whether the network is back (Electron has no event for it in main). */
 const ONLINE_CHECK_MS = 5000;
+/** How long quitting waits for tunnels to stop before it quits anyway. */
+const QUIT_TIMEOUT_MS = 10_000;
+
+/** `~/x` as the user means it; the setting is checked to be absolute or to start with ~. */
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
 
 let mainWindow: BrowserWindow | undefined;
 let service: BurrowService | undefined;
@@ -91,7 +98,7 @@ function startService(): BurrowService {
         prompt,
         resolveProfile,
         knownHostsPath: () =>
-          settingsStore.get().knownHostsPath ?? join(homedir(), '.ssh', 'known_hosts'),
+          expandHome(settingsStore.get().knownHostsPath ?? '~/.ssh/known_hosts'),
       }),
     readSshConfig: () => readSshConfig(),
     info: {
@@ -119,32 +126,36 @@ function applySettings(current: AppSettings): void {
 }
 
 function trayActions(burrow: BurrowService): (action: TrayAction) => void {
-  const run = (work: Promise<unknown> | unknown): void => {
-    void Promise.resolve(work).catch((err: unknown) =>
-      console.error('[burrow] tray action failed:', err),
-    );
+  // A menu click must never throw into Electron (it would show its crash dialog): handlers may
+  // throw synchronously (a profile deleted since the menu was built), so they run inside.
+  const run = (work: () => unknown): void => {
+    void Promise.resolve()
+      .then(work)
+      .catch((err: unknown) => console.error('[burrow] tray action failed:', err));
   };
   const h = burrow.handlers;
   return (action) => {
     switch (action.kind) {
       case 'toggle-profile':
-        return run(
+        return run(() =>
           action.on
             ? h['tunnels.start']({ profileId: action.profileId })
             : h['tunnels.stop']({ profileId: action.profileId }),
         );
       case 'toggle-forward': {
         const ref = { profileId: action.profileId, forwardId: action.forwardId };
-        return run(action.on ? h['tunnels.startForward'](ref) : h['tunnels.stopForward'](ref));
+        return run(() =>
+          action.on ? h['tunnels.startForward'](ref) : h['tunnels.stopForward'](ref),
+        );
       }
       case 'start-group':
-        return run(h['tunnels.startGroup']({ group: action.group }));
+        return run(() => h['tunnels.startGroup']({ group: action.group }));
       case 'stop-group':
-        return run(h['tunnels.stopGroup']({ group: action.group }));
+        return run(() => h['tunnels.stopGroup']({ group: action.group }));
       case 'start-all':
-        return run(h['tunnels.startAll'](undefined));
+        return run(() => h['tunnels.startAll'](undefined));
       case 'stop-all':
-        return run(h['tunnels.stopAll'](undefined));
+        return run(() => h['tunnels.stopAll'](undefined));
       case 'open':
         return showWindow();
       case 'quit':
@@ -185,6 +196,7 @@ function startBackgroundLife(
     controller.changed();
     notifier.update(burrow.engine.snapshot());
   });
+  const profiles = burrow.onDidChangeProfiles(() => controller.changed());
   controller.refresh();
 
   const connectivity = new ConnectivityPolicy(burrow.engine);
@@ -199,6 +211,7 @@ function startBackgroundLife(
 
   cleanups.push(
     () => status.dispose(),
+    profiles,
     () => controller.dispose(),
     () => notifier.dispose(),
     () => clearInterval(onlineTimer),
@@ -257,10 +270,18 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     quitting = true;
     for (const cleanup of cleanups.splice(0)) cleanup();
-    void service.dispose().finally(() => app.quit());
+    // Every port is released by dispose(); a stuck one still lets the app quit after a while.
+    const stopped = Promise.race([
+      service.dispose(),
+      new Promise((resolve) => setTimeout(resolve, QUIT_TIMEOUT_MS)),
+    ]);
+    void stopped
+      .catch((err: unknown) => console.error('[burrow] stopping tunnels failed:', err))
+      .finally(() => app.quit());
   });
-  // With the tray, closing the last window does not quit; without a service there is no tray.
+  // With "close to tray" the last window closing does not quit (the tunnels live on in the
+  // tray); without it, it does, except on macOS where apps stay in the dock.
   app.on('window-all-closed', () => {
-    if (!service) app.quit();
+    if (!service || (!settings?.get().closeToTray && process.platform !== 'darwin')) app.quit();
   });
 }

@@ -90,6 +90,11 @@ export class BurrowService {
     this.handlers = this.createHandlers();
   }
 
+  /** Main rebuilds the tray when saved profiles change (here, in the CLI, by an import). */
+  onDidChangeProfiles(listener: () => void): () => void {
+    return this.deps.repo.onDidChange(listener);
+  }
+
   /** Main reacts to settings the window changes (open at login, close to tray). */
   onDidChangeSettings(listener: (settings: AppSettings) => void): () => void {
     this.settingsListeners.add(listener);
@@ -117,7 +122,16 @@ export class BurrowService {
       'profiles.update': async ({ profile }) => this.applyToEngine(repo.update(profile)),
       'profiles.duplicate': ({ profileId }) => repo.duplicate(profileId),
       'profiles.delete': async ({ profileId }) => {
-        this.requireProfile(profileId);
+        const profile = this.requireProfile(profileId);
+        // Refused deletes must not stop the tunnel first (the store would refuse too, later).
+        const users = repo
+          .list()
+          .filter((p) => p.jumpHosts.some((h) => 'profileId' in h && h.profileId === profileId));
+        if (users.length)
+          throw new StoreError(
+            'conflict',
+            `"${profile.name}" is the jump host of ${users.map((p) => `"${p.name}"`).join(', ')}; change those first.`,
+          );
         await this.engine.stop(profileId);
         repo.delete(profileId);
         this.logs.forget(profileId);
@@ -152,11 +166,9 @@ export class BurrowService {
             `Profile "${profile.name}" has no forward "${forwardId}".`,
           );
         if (this.isRunning(profileId)) return this.engine.startForward(profileId, forwardId);
-        // A stopped profile starts with just this forward: the user asked for one tunnel.
-        return this.engine.start({
-          ...profile,
-          forwards: profile.forwards.map((f) => ({ ...f, enabled: f.id === forwardId })),
-        });
+        // A stopped (or failed) profile starts with just this forward: the user asked for one
+        // tunnel. Later edits of the profile keep it that way (the engine keeps the choice).
+        return this.engine.start(profile, { onlyForwards: [forwardId] });
       },
       'tunnels.stopForward': async ({ profileId, forwardId }) => {
         if (this.isRunning(profileId)) await this.engine.stopForward(profileId, forwardId);
@@ -234,12 +246,15 @@ export class BurrowService {
     const preview = previewImport(this.deps.repo, text);
     if (!preview.ok) return preview;
     const previewId = randomUUID();
+    // Only the latest preview is kept: a window that keeps opening files cannot grow memory.
+    this.importPreviews.clear();
     this.importPreviews.set(previewId, preview);
     return { ok: true, previewId, items: preview.items };
   }
 
   private previewSshConfig(config: SshConfigImport): SshConfigPreviewView {
     const previewId = randomUUID();
+    this.sshPreviews.clear();
     this.sshPreviews.set(previewId, config);
     const saved = this.deps.repo.list();
     return {
@@ -300,9 +315,10 @@ export class BurrowService {
     return profile;
   }
 
+  /** A session that is on (connected or trying); a failed one runs nothing. */
   private isRunning(profileId: string): boolean {
     const state = this.engine.snapshot().profiles[profileId]?.session.state;
-    return state !== undefined && state !== 'stopped';
+    return state !== undefined && state !== 'stopped' && state !== 'error';
   }
 
   /** A saved edit reaches a running tunnel at once (added, removed or changed forwards). */

@@ -72,6 +72,26 @@ describe('DropNotifier', () => {
     expect(shown.length).toBeLessThanOrEqual(5);
   });
 
+  it('gives each drop its own grace period, and tells a final error as a stop with its reason', () => {
+    notifier.update(at({ a: up, b: up }));
+    notifier.update(at({ a: down, b: up }));
+    vi.advanceTimersByTime(4900);
+    notifier.update(at({ a: down, b: down }));
+    vi.advanceTimersByTime(100);
+    expect(shown.map((n) => n.title)).toEqual(['A dropped']);
+    // b came back within its own 5 s: nothing to say.
+    vi.advanceTimersByTime(2000);
+    notifier.update(at({ a: down, b: up }));
+    vi.advanceTimersByTime(10_000);
+    expect(shown.map((n) => n.title)).toEqual(['A dropped']);
+    notifier.update(at({ c: up }));
+    notifier.update(
+      at({ c: { state: 'error', error: { kind: 'auth-failed', message: 'Login to c failed.' } } }),
+    );
+    vi.advanceTimersByTime(5000);
+    expect(shown.at(-1)).toEqual({ title: 'C stopped', body: 'Login to c failed.' });
+  });
+
   it('sums up drops that come together, and stays quiet when notifications are off or a stop was on purpose', () => {
     notifier.update(at({ a: up, b: up, c: up }));
     notifier.update(at({ a: down, b: down, c: { state: 'stopped' } }));

@@ -29,7 +29,10 @@ type Phase = 'up' | 'down-quiet' | 'down-announced';
 export class DropNotifier {
   private readonly phase = new Map<string, Phase>();
   private readonly lastShown = new Map<string, number>();
-  private readonly pendingDrops = new Set<string>();
+  /** Drops not yet told, with when each is due (its own grace period). */
+  private readonly pendingDrops = new Map<string, number>();
+  /** Why each profile is down: a final error is told as such, not as "reconnecting". */
+  private readonly downReason = new Map<string, string | undefined>();
   private dropTimer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
   private readonly perProfileMs: number;
@@ -58,10 +61,12 @@ export class DropNotifier {
       return;
     }
     const down = session.state === 'reconnecting' || session.state === 'error';
+    if (down)
+      this.downReason.set(profileId, session.state === 'error' ? session.error.message : undefined);
     if (down && previous === 'up') {
       this.phase.set(profileId, 'down-quiet');
-      this.pendingDrops.add(profileId);
-      this.dropTimer ??= setTimeout(() => this.announceDrops(), this.graceMs);
+      this.pendingDrops.set(profileId, Date.now() + this.graceMs);
+      this.scheduleDrops();
     } else if (session.state === 'stopped') {
       // Stopped on purpose: nothing to tell, and nothing pending.
       this.phase.delete(profileId);
@@ -69,15 +74,27 @@ export class DropNotifier {
     }
   }
 
-  private announceDrops(): void {
-    this.dropTimer = undefined;
-    const due = [...this.pendingDrops].filter((id) => this.phase.get(id) === 'down-quiet');
-    this.pendingDrops.clear();
-    for (const id of due) this.phase.set(id, 'down-announced');
-    if (due.length) this.notify(due, 'dropped');
+  private scheduleDrops(): void {
+    if (this.dropTimer || this.pendingDrops.size === 0) return;
+    const next = Math.min(...this.pendingDrops.values());
+    this.dropTimer = setTimeout(() => this.announceDrops(), Math.max(0, next - Date.now()));
   }
 
-  private notify(profileIds: string[], what: 'dropped' | 'back'): void {
+  private announceDrops(): void {
+    this.dropTimer = undefined;
+    const now = Date.now();
+    const due = [...this.pendingDrops].filter(([, at]) => at <= now).map(([id]) => id);
+    for (const id of due) this.pendingDrops.delete(id);
+    const still = due.filter((id) => this.phase.get(id) === 'down-quiet');
+    for (const id of still) this.phase.set(id, 'down-announced');
+    const failed = still.filter((id) => this.downReason.get(id) !== undefined);
+    const reconnecting = still.filter((id) => this.downReason.get(id) === undefined);
+    if (reconnecting.length) this.notify(reconnecting, 'dropped');
+    for (const id of failed) this.notify([id], 'failed');
+    this.scheduleDrops();
+  }
+
+  private notify(profileIds: string[], what: 'dropped' | 'failed' | 'back'): void {
     const now = Date.now();
     const fresh = profileIds.filter(
       (id) => now - (this.lastShown.get(id) ?? -Infinity) >= this.perProfileMs,
@@ -85,7 +102,13 @@ export class DropNotifier {
     if (fresh.length === 0 || !this.options.enabled()) return;
     for (const id of fresh) this.lastShown.set(id, now);
     const names = fresh.map((id) => this.options.nameOf(id));
-    if (what === 'dropped') {
+    if (what === 'failed') {
+      // Not reconnecting: the engine gave up, and says why (a refused login, a changed key).
+      this.options.show({
+        title: `${names[0]} stopped`,
+        body: this.downReason.get(fresh[0]!) ?? 'The tunnel stopped.',
+      });
+    } else if (what === 'dropped') {
       this.options.show(
         names.length === 1
           ? {

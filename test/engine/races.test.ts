@@ -273,3 +273,59 @@ describe('waking from sleep', () => {
     }
   });
 });
+
+describe('which forwards run', () => {
+  it('keeps the user’s own start of one forward through edits, and starts one asked for mid-connect', async () => {
+    const server = await startFaultServer({ acceptAnyAuth: true });
+    const dir = await mkdtemp(join(tmpdir(), 'burrow-wanted-'));
+    const knownHostsPath = join(dir, 'known_hosts');
+    await copyFile(server.knownHostsPath, knownHostsPath);
+    let answer: (pw: string) => void = () => {};
+    const t = makeEngine({
+      knownHostsPath,
+      answers: { password: () => new Promise((r) => (answer = r)) },
+    });
+    const profile = testProfile({
+      host: server.host,
+      port: server.port,
+      username: 'u',
+      auth: [{ type: 'password' }],
+      forwards: [
+        { id: 'a', type: 'dynamic', bindPort: 0 },
+        { id: 'b', type: 'dynamic', bindPort: 0 },
+        { id: 'c', type: 'dynamic', bindPort: 0, enabled: false },
+      ],
+    });
+    try {
+      // Only c, while the login waits for its password; then b too, before it is answered.
+      const started = t.engine.start(profile, { onlyForwards: ['c'] });
+      await waitUntil(
+        () => t.prompts.length === 1,
+        5000,
+        () => 'the password question',
+      );
+      await t.engine.startForward(profile.id, 'b');
+      answer('pw');
+      await started;
+      await t.waitForForward(profile.id, 'c', 'active');
+      await t.waitForForward(profile.id, 'b', 'active');
+      expect(t.forward(profile.id, 'a')?.state.state ?? 'stopped').not.toBe('active');
+
+      // A rename changes nothing about which forwards run.
+      await t.engine.update({ ...profile, name: 'renamed' });
+      expect(
+        ['a', 'b', 'c'].map((id) => t.forward(profile.id, id)?.state.state ?? 'stopped'),
+      ).toEqual(['stopped', 'active', 'active']);
+      // A saved change of "starts with the profile" is the user's new word, and applies.
+      await t.engine.update({
+        ...profile,
+        forwards: profile.forwards.map((f) => (f.id === 'b' ? { ...f, enabled: false } : f)),
+      });
+      expect(t.forward(profile.id, 'b')?.state.state).toBe('stopped');
+    } finally {
+      await t.engine.dispose();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
