@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { makeProfileFile, type Profile } from '../../shared';
 import {
   applyImport,
+  exportProfileList,
   openProfileStore,
   previewImport,
   StoreError,
@@ -52,10 +53,11 @@ export async function runList(command: ListCommand, io: CliIo): Promise<number> 
 /** `burrow export`: the chosen saved profiles in the versioned file format, without secrets. */
 export async function runExport(command: ExportCommand, io: CliIo): Promise<number> {
   const all = await loadProfiles(command, io.stderr);
-  const chosen = command.profiles.length
-    ? withJumpHosts(selectProfiles(all, command.profiles), all)
-    : all;
-  const text = `${JSON.stringify(makeProfileFile(chosen), null, 2)}\n`;
+  const ids = command.profiles.length
+    ? selectProfiles(all, command.profiles).map((p) => p.id)
+    : undefined;
+  const file = asCliError(() => exportProfileList(all, ids));
+  const text = `${JSON.stringify(file, null, 2)}\n`;
   if (command.out === undefined) {
     io.stdout.write(text);
     return EXIT.ok;
@@ -63,7 +65,7 @@ export async function runExport(command: ExportCommand, io: CliIo): Promise<numb
   await writeFile(command.out, text, { mode: 0o600 }).catch((err: NodeJS.ErrnoException) => {
     throw new CliError(`cannot write ${command.out}: ${err.code ?? err.message}`, EXIT.usage);
   });
-  io.stderr.write(`Exported ${chosen.length} profile(s) to ${command.out}.\n`);
+  io.stderr.write(`Exported ${file.profiles.length} profile(s) to ${command.out}.\n`);
   return EXIT.ok;
 }
 
@@ -141,6 +143,21 @@ async function importText(
   }
 }
 
+/** A store refusal (an invalid profile, say) is the user's to fix: exit 2 with its fields. */
+function asCliError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof StoreError)
+      throw new CliError(
+        err.message,
+        EXIT.usage,
+        err.issues.map((i) => `${i.path}: ${i.message}`),
+      );
+    throw err;
+  }
+}
+
 function choiceFor(item: ImportItem, onConflict: ConflictChoice): ImportChoice {
   if (item.action === 'add') return 'add';
   if (item.action === 'identical') return 'skip';
@@ -159,19 +176,4 @@ function describeItem(item: ImportItem, choice: ImportChoice): string {
     case 'name-conflict':
       return `${choice === 'replace' ? '~ replace ' : choice === 'keep-both' ? '+ copy    ' : '- skip    '} ${name}: "${item.existingId}" already has this name`;
   }
-}
-
-/** Exported profiles must bring the saved profiles they jump through, or the file is invalid. */
-function withJumpHosts(chosen: Profile[], all: readonly Profile[]): Profile[] {
-  const result = new Map(chosen.map((p) => [p.id, p]));
-  for (let i = 0; i < result.size; i++) {
-    const profile = [...result.values()][i]!;
-    for (const hop of profile.jumpHosts) {
-      if ('profileId' in hop && !result.has(hop.profileId)) {
-        const ref = all.find((p) => p.id === hop.profileId);
-        if (ref) result.set(ref.id, ref);
-      }
-    }
-  }
-  return [...result.values()];
 }

@@ -78,10 +78,6 @@ export class ProfileSession implements RemoteForwardHost {
     return this.deps.hub;
   }
 
-  get isStopped(): boolean {
-    return this.stopped;
-  }
-
   /** True once the session gave up (a refused login, a changed host key): it will not retry. */
   get failed(): boolean {
     return this.gaveUp;

@@ -164,10 +164,7 @@ function trayActions(burrow: BurrowService): (action: TrayAction) => void {
   };
 }
 
-function startBackgroundLife(
-  burrow: BurrowService,
-  repo: { list(): { id: string; name: string }[] },
-): void {
+function startBackgroundLife(burrow: BurrowService): void {
   const tray = new BurrowTray(
     (state) =>
       trayIconPath(state, {
@@ -180,7 +177,7 @@ function startBackgroundLife(
   );
   const controller = new TrayController(
     {
-      profiles: () => burrow.handlers['profiles.list'](undefined) as never,
+      profiles: () => burrow.profiles(),
       snapshot: () => burrow.engine.snapshot(),
     },
     (view) => tray.render(view),
@@ -189,12 +186,13 @@ function startBackgroundLife(
     show: ({ title, body }) => {
       if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
     },
-    nameOf: (id) => repo.list().find((p) => p.id === id)?.name ?? id,
+    nameOf: (id) => burrow.profiles().find((p) => p.id === id)?.name ?? id,
     enabled: () => settings?.get().notifications ?? true,
   });
-  const status = burrow.engine.onDidChangeStatus(() => {
+  const status = burrow.engine.onDidChangeStatus((delta) => {
     controller.changed();
-    notifier.update(burrow.engine.snapshot());
+    // The batch already carries every profile that changed; no copy of the whole engine needed.
+    notifier.update(delta.changed);
   });
   const profiles = burrow.onDidChangeProfiles(() => controller.changed());
   controller.refresh();
@@ -235,14 +233,6 @@ if (!app.requestSingleInstanceLock()) {
     if (!crypto.native)
       console.warn(`[burrow] ssh2 runs on its slower JavaScript crypto: ${crypto.reason}`);
     const burrow = (service = startService());
-    const repo = {
-      list: () =>
-        burrow.handlers['profiles.list'](undefined) as {
-          id: string;
-          name: string;
-          autoStart: boolean;
-        }[],
-    };
     const dispatch = createDispatcher(burrow.handlers, {
       onInternalError: (command, error) => console.error(`[burrow] ${command} failed:`, error),
     });
@@ -253,12 +243,12 @@ if (!app.requestSingleInstanceLock()) {
       }),
       burrow.onDidChangeSettings(applySettings),
     );
-    startBackgroundLife(burrow, repo);
+    startBackgroundLife(burrow);
     const current = settings!.get();
     applySettings(current);
     if (!current.startMinimized) showWindow();
     // Profiles marked "start when Burrow starts".
-    for (const profile of repo.list().filter((p) => p.autoStart))
+    for (const profile of burrow.profiles().filter((p) => p.autoStart))
       void burrow.handlers['tunnels.start']({ profileId: profile.id });
     app.on('activate', showWindow);
   });

@@ -90,6 +90,11 @@ export class BurrowService {
     this.handlers = this.createHandlers();
   }
 
+  /** The saved profiles, in the user's order (for the tray and auto-start in main). */
+  profiles(): Profile[] {
+    return this.deps.repo.list();
+  }
+
   /** Main rebuilds the tray when saved profiles change (here, in the CLI, by an import). */
   onDidChangeProfiles(listener: () => void): () => void {
     return this.deps.repo.onDidChange(listener);

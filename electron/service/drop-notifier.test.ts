@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EngineSnapshot, SessionState } from '../../shared';
+import type { ProfileStatus, SessionState } from '../../shared';
 import { DropNotifier, type DropNotification } from './drop-notifier';
 import { ConnectivityPolicy } from './connectivity';
 
@@ -10,11 +10,8 @@ const down: SessionState = {
   retryAt: 0,
   lastError: { kind: 'connection-lost', message: '' },
 };
-const at = (sessions: Record<string, SessionState>): EngineSnapshot => ({
-  profiles: Object.fromEntries(
-    Object.entries(sessions).map(([id, session]) => [id, { profileId: id, session, forwards: {} }]),
-  ),
-});
+const at = (sessions: Record<string, SessionState>): ProfileStatus[] =>
+  Object.entries(sessions).map(([id, session]) => ({ profileId: id, session, forwards: {} }));
 
 describe('DropNotifier', () => {
   let shown: DropNotification[];

@@ -1,4 +1,4 @@
-import type { EngineSnapshot, SessionState } from '../../shared';
+import type { ProfileStatus, SessionState } from '../../shared';
 
 export interface DropNotification {
   title: string;
@@ -42,10 +42,9 @@ export class DropNotifier {
     this.perProfileMs = options.perProfileMs ?? 60_000;
   }
 
-  /** Feed every status update (a snapshot, or the changed profiles of a delta). */
-  update(snapshot: EngineSnapshot): void {
-    for (const [profileId, status] of Object.entries(snapshot.profiles))
-      this.observe(profileId, status.session);
+  /** Feed the profiles each status batch changed (or every profile of a snapshot). */
+  update(statuses: Iterable<ProfileStatus>): void {
+    for (const status of statuses) this.observe(status.profileId, status.session);
   }
 
   dispose(): void {

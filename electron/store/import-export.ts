@@ -21,7 +21,11 @@ import { StoreError, errorWithIssues, fieldIssues } from './store-error';
  * they use as a jump host: the file must hold them for the references to mean anything.
  */
 export function exportProfiles(repo: ProfileRepository, ids?: readonly string[]): ProfileFile {
-  const all = repo.list();
+  return exportProfileList(repo.list(), ids);
+}
+
+/** The same, over a list of profiles (the CLI reads the store without opening it for writes). */
+export function exportProfileList(all: readonly Profile[], ids?: readonly string[]): ProfileFile {
   const byId = new Map(all.map((p) => [p.id, p]));
   let chosen = new Set(all.map((p) => p.id));
   if (ids) {

@@ -46,6 +46,7 @@ export { SETTINGS_KEY, SettingsStore } from './settings-store';
 export {
   applyImport,
   defaultImportChoice,
+  exportProfileList,
   exportProfiles,
   previewImport,
   type ImportAction,
