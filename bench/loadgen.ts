@@ -14,6 +14,7 @@
  * loadgen-client.ts). Every client measures its own wall time; the parent reads CPU from /proc.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { writeChunks } from '../test/support/net';
 import { PatternChecker, WRITE_CHUNK, patternSlice } from './pattern';
 import { socks5Connect } from './socks5';
 
@@ -46,28 +47,13 @@ export interface LoadGenReady {
 const BACKLOG = 65_535; // the kernel caps it at net.core.somaxconn
 
 /** Writes n bytes of the pattern with backpressure; rejects if the socket goes away first. */
-async function writePattern(sock: Socket, n: number): Promise<void> {
-  let pos = 0;
-  while (pos < n) {
-    if (sock.destroyed) throw new Error('socket closed while writing');
-    const len = Math.min(WRITE_CHUNK, n - pos);
-    const more = sock.write(patternSlice(pos, len));
-    pos += len;
-    if (!more) {
-      await new Promise<void>((resolve, reject) => {
-        const onDrain = (): void => {
-          sock.off('close', onClose);
-          resolve();
-        };
-        const onClose = (): void => {
-          sock.off('drain', onDrain);
-          reject(new Error('socket closed while writing'));
-        };
-        sock.once('drain', onDrain);
-        sock.once('close', onClose);
-      });
-    }
-  }
+function writePattern(sock: Socket, n: number): Promise<void> {
+  return writeChunks(sock, patternSlices(n));
+}
+
+function* patternSlices(n: number): Generator<Buffer> {
+  for (let pos = 0; pos < n; pos += WRITE_CHUNK)
+    yield patternSlice(pos, Math.min(WRITE_CHUNK, n - pos));
 }
 
 function tracked(onSocket: (sock: Socket) => void): { server: Server; open: Set<Socket> } {
