@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { rendererConfig } from './renderer.vite';
 
 /**
  * Builds the three parts of the app into out/: main (ES module, dependencies left in
@@ -24,7 +25,7 @@ export default defineConfig({
     },
   },
   renderer: {
-    root: resolve(import.meta.dirname, 'renderer'),
+    ...rendererConfig(),
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReconnectSchema } from './profile';
 
 /** Each setting's own schema, without its default (see AppSettingsSchema for those). */
 const settingFields = {
@@ -21,6 +22,11 @@ const settingFields = {
       (p) => /^(~|\/|[A-Za-z]:[\\/]|\\\\)/.test(p),
       'must be an absolute path (or start with ~)',
     ),
+  /** How new profiles reconnect (each profile keeps its own copy, editable in its editor). */
+  reconnectDefaults: ReconnectSchema.refine((r) => r.maxDelayMs >= r.initialDelayMs, {
+    path: ['maxDelayMs'],
+    message: 'must not be smaller than initialDelayMs',
+  }),
 };
 
 /** App-wide settings (issue 4's settings page edits them; the tray and main obey them). */
@@ -32,6 +38,7 @@ export const AppSettingsSchema = z.strictObject({
   notifications: settingFields.notifications.default(true),
   /** Default ~/.ssh/known_hosts. */
   knownHostsPath: settingFields.knownHostsPath.optional(),
+  reconnectDefaults: settingFields.reconnectDefaults.default(() => ReconnectSchema.parse({})),
 });
 
 export type AppSettings = z.infer<typeof AppSettingsSchema>;

@@ -8,8 +8,9 @@ export function contentSecurityPolicy(devServerOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    // React sets styles through the DOM (allowed); 'unsafe-inline' covers injected dev styles.
-    `style-src 'self'${devServerOrigin ? " 'unsafe-inline'" : ''}`,
+    // Styles only, never scripts: Radix's dialogs inject a <style> element (scroll lock), and
+    // style attributes position the windowed forward list. Scripts stay 'self' only.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src ${connect}`,

@@ -1,0 +1,122 @@
+import { ArrowDown, ArrowUp, Copy, Pencil } from 'lucide-react';
+import { memo } from 'react';
+import type { Forward, Profile } from '../../../../shared/profile';
+import { copyText } from '../../app/clipboard';
+import { useNavigation } from '../../app/navigation';
+import { usePending } from '../../app/use-pending';
+import { formatBytes, formatRate, forwardLabel, forwardTone, hostPort } from '../../format';
+import { forwardKindTitle, pathPicture } from '../../forward-text';
+import { useForward, useModel } from '../../state/hooks';
+import { IconButton } from '../../ui/Button';
+import { StateDot } from '../../ui/StateDot';
+import { Switch } from '../../ui/Switch';
+import { Sparkline } from './Sparkline';
+
+/** Every row has the same height, so long lists can mount only what is in view. */
+export const FORWARD_ROW_HEIGHT = 92;
+
+const STOPPED = { state: 'stopped' } as const;
+
+/** One forward: toggle, state, bound address, live counters, sparkline and last error. */
+export const ForwardRow = memo(function ForwardRow({
+  profile,
+  forward,
+  profiles,
+  top,
+}: {
+  profile: Profile;
+  forward: Forward;
+  profiles: readonly Profile[];
+  /** Position in a windowed list; undefined in a short list that flows normally. */
+  top?: number;
+}) {
+  const model = useModel();
+  const navigation = useNavigation();
+  const view = useForward(profile.id, forward.id);
+  const [pending, run] = usePending();
+  const state = view?.status.state ?? STOPPED;
+  const counters = view?.status.counters;
+  const on = state.state === 'active' || state.state === 'starting';
+  const title =
+    forward.name || `${forwardKindTitle(forward.type)} ${forward.bindPort || ''}`.trim();
+  const error = state.state === 'error' ? state.error : view?.status.lastError;
+  const address = state.state === 'active' ? hostPort(state.bindHost, state.bindPort) : null;
+  const ref = { profileId: profile.id, forwardId: forward.id };
+
+  return (
+    <li
+      className={`forward-row${error ? ' has-error' : ''}`}
+      style={top === undefined ? undefined : { position: 'absolute', top, left: 0, right: 0 }}
+      aria-label={title}
+    >
+      <Switch
+        checked={on}
+        busy={pending}
+        label={on ? `Stop ${title}` : `Start ${title}`}
+        onCheckedChange={(next) =>
+          run(() => model.run(next ? 'tunnels.startForward' : 'tunnels.stopForward', ref))
+        }
+      />
+      <div className="forward-main">
+        <div className="forward-title">
+          <span className="forward-name">{title}</span>
+          <span className="kind-badge">{forwardKindTitle(forward.type)}</span>
+          {!forward.enabled && <span className="muted small">not started with the profile</span>}
+        </div>
+        <div className="path-picture" title="Where connections go">
+          {pathPicture(profile, forward, profiles)}
+        </div>
+        {error && (
+          <div className="forward-error" role="status" title={error.message}>
+            {error.message}
+          </div>
+        )}
+      </div>
+      <div className="forward-state">
+        <span className="state-line">
+          <StateDot tone={forwardTone(state)} label={forwardLabel(state)} />
+          <span>{forwardLabel(state)}</span>
+        </span>
+        {address && (
+          <button
+            type="button"
+            className="address"
+            aria-label={`Copy address ${address}`}
+            title={
+              forward.type === 'remote' ? 'Listening on the server; click to copy' : 'Click to copy'
+            }
+            onClick={() => void copyText(model, address, address)}
+          >
+            <span className="mono">
+              {forward.type === 'remote' ? 'server ' : ''}
+              {address}
+            </span>
+            <Copy size={12} aria-hidden />
+          </button>
+        )}
+      </div>
+      <div className="forward-traffic" aria-label="Traffic">
+        <div className="counters">
+          <span title="Open connections (total since start)">
+            {counters?.activeConnections ?? 0} open
+            <span className="muted"> / {counters?.totalConnections ?? 0}</span>
+          </span>
+          <span title={`Downloaded ${formatBytes(counters?.bytesIn ?? 0)} in all`}>
+            <ArrowDown size={12} aria-label="down" /> {formatRate(view?.rateIn ?? 0)}
+          </span>
+          <span title={`Uploaded ${formatBytes(counters?.bytesOut ?? 0)} in all`}>
+            <ArrowUp size={12} aria-label="up" /> {formatRate(view?.rateOut ?? 0)}
+          </span>
+        </div>
+        <Sparkline values={view?.history} />
+      </div>
+      <IconButton
+        label={`Edit ${title}`}
+        icon={<Pencil size={14} aria-hidden />}
+        onClick={() =>
+          navigation.go({ page: 'edit-profile', profileId: profile.id, forwardId: forward.id })
+        }
+      />
+    </li>
+  );
+});
