@@ -43,6 +43,7 @@ export const ProfileItem = memo(function ProfileItem({
         type="button"
         className="profile-select"
         aria-current={selected ? 'page' : undefined}
+        aria-label={`${profile.name}, ${profile.username}@${profile.host}, ${label}`}
         onClick={() => navigation.go({ page: 'profile', profileId: profile.id })}
       >
         <StateDot tone={profileTone(status)} label={label} />
