@@ -12,7 +12,21 @@ export const PortSchema = z
   .max(65535, 'must be between 0 and 65535');
 
 /** A port that must name a real service: 0 ("any free port") only makes sense for listeners. */
-export const TargetPortSchema = PortSchema.refine((p) => p !== 0, 'must be between 1 and 65535');
+export const TargetPortSchema = z
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+/** A whole number in a range, with a message a person can act on. */
+function wholeNumber(min: number, max: number, unit: string) {
+  const range = `must be between ${min} and ${max}${unit}`;
+  return z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, range)
+    .max(max, range);
+}
 
 export const HostSchema = z
   .string({ error: 'must be a host name or address' })
@@ -64,7 +78,7 @@ const AuthListSchema = z
 /** A jump host typed in place: the same connection fields as a profile, no forwards. */
 export const InlineJumpHostSchema = z.strictObject({
   host: HostSchema,
-  port: PortSchema.refine((p) => p !== 0, 'must be between 1 and 65535').default(22),
+  port: TargetPortSchema.default(22),
   username: UsernameSchema,
   auth: AuthListSchema,
 });
@@ -128,17 +142,21 @@ export type ForwardType = Forward['type'];
 
 export const KeepaliveSchema = z.strictObject({
   /** Seconds between keepalives; 0 turns them off (not advised: a silent server goes unnoticed). */
-  intervalSeconds: z.number().int().min(0).max(3600).default(15),
+  intervalSeconds: wholeNumber(0, 3600, ' seconds').default(15),
   /** Unanswered keepalives before the connection counts as dead. */
-  maxMissed: z.number().int().min(1).max(100).default(3),
+  maxMissed: wholeNumber(1, 100, '').default(3),
 });
 
 export const ReconnectSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  initialDelayMs: z.number().int().min(100).max(3_600_000).default(1000),
-  maxDelayMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  initialDelayMs: wholeNumber(100, 3_600_000, ' ms').default(1000),
+  maxDelayMs: wholeNumber(100, 3_600_000, ' ms').default(60_000),
   /** Fraction of each delay added or taken at random, so many clients do not retry in step. */
-  jitter: z.number().min(0).max(1).default(0.2),
+  jitter: z
+    .number({ error: 'must be a number' })
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .default(0.2),
 });
 
 /** A profile's fields, before the checks that look across fields (see checkProfile). */
@@ -146,7 +164,7 @@ const profileFields = {
   id: IdSchema,
   name: z.string({ error: 'must be a name' }).trim().min(1, 'must not be empty').max(100),
   host: HostSchema,
-  port: PortSchema.refine((p) => p !== 0, 'must be between 1 and 65535').default(22),
+  port: TargetPortSchema.default(22),
   username: UsernameSchema,
   auth: AuthListSchema,
   /** Hops in order, like `ssh -J first,second target`. */
@@ -154,7 +172,7 @@ const profileFields = {
   forwards: z.array(ForwardSchema).default([]),
   keepalive: KeepaliveSchema.default(() => KeepaliveSchema.parse({})),
   reconnect: ReconnectSchema.default(() => ReconnectSchema.parse({})),
-  connectTimeoutSeconds: z.number().int().min(1).max(600).default(20),
+  connectTimeoutSeconds: wholeNumber(1, 600, ' seconds').default(20),
   group: z.string().trim().max(100).optional(),
   tags: z.array(z.string().trim().min(1).max(50)).default([]),
   autoStart: z.boolean().default(false),

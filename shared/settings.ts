@@ -48,7 +48,15 @@ export type AppSettingsInput = z.input<typeof AppSettingsSchema>;
  * A change to some settings; the rest stay as they are. Built from the fields without their
  * defaults: a default inside a partial schema would silently reset every setting not named.
  */
-export const AppSettingsPatchSchema = z.strictObject(settingFields).partial();
+export const AppSettingsPatchSchema = z
+  .strictObject({
+    ...settingFields,
+    /** null puts it back to the default (JSON, unlike IPC, cannot carry an undefined). */
+    knownHostsPath: settingFields.knownHostsPath.nullable(),
+  })
+  .partial();
+
+export type AppSettingsPatch = z.infer<typeof AppSettingsPatchSchema>;
 
 export function defaultSettings(): AppSettings {
   return AppSettingsSchema.parse({});

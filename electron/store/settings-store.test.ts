@@ -31,4 +31,21 @@ describe('SettingsStore', () => {
     repo.backend.set('settings', { theme: 'purple', closeToTray: false });
     expect(settings.get()).toMatchObject({ theme: 'system', closeToTray: false });
   });
+
+  it('puts a setting back to its default when the change says null', () => {
+    const settings = new SettingsStore(openProfileStore({ dir: tempDir() }).backend);
+    settings.update({ knownHostsPath: '~/work/known_hosts', theme: 'dark' });
+    const reset = settings.update({ knownHostsPath: null });
+    expect(reset.knownHostsPath).toBeUndefined();
+    expect(reset.theme).toBe('dark');
+  });
+
+  it('checks reconnect defaults across fields', () => {
+    const settings = new SettingsStore(openProfileStore({ dir: tempDir() }).backend);
+    expect(() =>
+      settings.update({
+        reconnectDefaults: { enabled: true, initialDelayMs: 5000, maxDelayMs: 1000, jitter: 0.2 },
+      }),
+    ).toThrow(/reconnectDefaults/);
+  });
 });

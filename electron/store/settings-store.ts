@@ -1,4 +1,9 @@
-import { AppSettingsSchema, defaultSettings, type AppSettings } from '../../shared';
+import {
+  AppSettingsSchema,
+  defaultSettings,
+  type AppSettings,
+  type AppSettingsPatch,
+} from '../../shared';
 import type { KeyValueStore } from './key-value-store';
 import { errorWithIssues, fieldIssues } from './store-error';
 
@@ -27,9 +32,14 @@ export class SettingsStore {
     return AppSettingsSchema.parse(fallback);
   }
 
-  /** Applies a partial change; an invalid value is refused with field-level issues. */
-  update(patch: Partial<AppSettings>): AppSettings {
-    const parsed = AppSettingsSchema.safeParse({ ...this.get(), ...patch });
+  /**
+   * Applies a partial change; an invalid value is refused with field-level issues. A field set to
+   * null (or undefined) goes back to its default.
+   */
+  update(patch: AppSettingsPatch | Partial<AppSettings>): AppSettings {
+    const merged: Record<string, unknown> = { ...this.get(), ...patch };
+    for (const [key, value] of Object.entries(merged)) if (value == null) delete merged[key];
+    const parsed = AppSettingsSchema.safeParse(merged);
     if (!parsed.success)
       throw errorWithIssues(
         'invalid-config',

@@ -118,7 +118,7 @@ describe('opening a file with some invalid profiles', () => {
       backupPath,
       message: expect.stringContaining('3 saved profiles are invalid'),
       details: [
-        'profiles[1].port: must be between 0 and 65535',
+        'profiles[1].port: must be between 1 and 65535',
         'profiles[3].forwards[0].bindPort: must be between 0 and 65535',
         `profiles[4].id: duplicates another profile's id "a"`,
       ],
