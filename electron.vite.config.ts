@@ -28,6 +28,8 @@ export default defineConfig({
     ...rendererConfig(),
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
+      // electron-vite leaves code unminified; the window parses this bundle at every start.
+      minify: true,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
   },

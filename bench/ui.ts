@@ -31,6 +31,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 interface Options {
+  /** Print the functions that took the most main-thread time during the busy run. */
+  profile: boolean;
   forwards: number;
   rate: number;
   seconds: number;
@@ -43,6 +45,7 @@ function parse(argv: string[]): Options {
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
   return {
+    profile: argv.includes('--profile'),
     forwards: value('--forwards', 500),
     rate: value('--rate', 10),
     seconds: value('--seconds', quick ? 3 : 20),
@@ -116,6 +119,28 @@ async function measure(page: Page, cdp: CDPSession, run: () => Promise<number>) 
   };
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Self time by function from a CDP CPU profile, top 20. */
+async function printProfile(cdp: CDPSession): Promise<void> {
+  const { profile } = (await cdp.send('Profiler.stop')) as {
+    profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  };
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id)!.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`  ${ms.toFixed(0).padStart(7)} ms  ${name}`);
+}
+
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const outDir = await mkdtemp(join(tmpdir(), 'burrow-ui-bench-'));
@@ -158,6 +183,10 @@ async function main(): Promise<void> {
       await page.waitForTimeout(ms);
       return 0;
     });
+    if (options.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const busy = await measure(page, cdp, () =>
       page.evaluate(
         async ({ period, ms }) => {
@@ -175,6 +204,7 @@ async function main(): Promise<void> {
         { period, ms },
       ),
     );
+    if (options.profile) await printProfile(cdp);
     const mounted = await page.locator('.forward-row').count();
     const perBatchMs = ((busy.task - idle.task) / busy.batches) * 1000;
     const share = (busy.task / options.seconds) * 100;
