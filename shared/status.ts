@@ -47,6 +47,11 @@ export interface ProfileStatus {
 /** The whole picture: what a new listener (a window, the tray, the CLI) starts from. */
 export interface EngineSnapshot {
   profiles: Record<string, ProfileStatus>;
+  /**
+   * The `seq` of the last batch sent before this picture was taken: a listener that subscribed
+   * first drops batches up to it (they are older than the picture) and applies later ones.
+   */
+  seq?: number;
 }
 
 /**
@@ -56,6 +61,8 @@ export interface EngineSnapshot {
 export interface StatusDelta {
   changed: ProfileStatus[];
   removed: string[];
+  /** Counts batches from 1, in the order they are sent. */
+  seq?: number;
 }
 
 export function zeroCounters(): ForwardCounters {

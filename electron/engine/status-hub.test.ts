@@ -56,7 +56,22 @@ describe('StatusHub', () => {
     hub.flush();
     hub.untrack('p');
     hub.flush();
-    expect(batches.at(-1)).toEqual({ changed: [], removed: ['p'] });
+    expect(batches.at(-1)).toEqual({ changed: [], removed: ['p'], seq: 2 });
+    hub.dispose();
+  });
+
+  it('numbers its batches, and a snapshot names the last one sent before it', () => {
+    const hub = new StatusHub(50);
+    const batches: StatusDelta[] = [];
+    hub.onDidChange((d) => batches.push(d));
+    hub.trackForward('p', 'f');
+    hub.touch('p');
+    hub.flush();
+    expect(hub.snapshot().seq).toBe(1);
+    hub.touch('p');
+    hub.flush();
+    expect(batches.map((b) => b.seq)).toEqual([1, 2]);
+    expect(hub.snapshot().seq).toBe(2);
     hub.dispose();
   });
 });

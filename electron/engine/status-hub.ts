@@ -94,10 +94,13 @@ export class StatusHub {
     this.schedule();
   }
 
+  /** Batches sent so far (see StatusDelta.seq). */
+  private seq = 0;
+
   snapshot(): EngineSnapshot {
     const profiles: EngineSnapshot['profiles'] = {};
     for (const [id, status] of this.profiles) profiles[id] = structuredClone(status);
-    return { profiles };
+    return { profiles, seq: this.seq };
   }
 
   onDidChange(listener: (delta: StatusDelta) => void): Disposable {
@@ -117,6 +120,7 @@ export class StatusHub {
         return status ? [structuredClone(status)] : [];
       }),
       removed: [...this.removed],
+      seq: ++this.seq,
     };
     this.dirty.clear();
     this.removed.clear();

@@ -3,14 +3,15 @@ import type { ForwardState, SessionState } from '../../shared/status';
 /** Bytes as people read them: 0 B, 12.3 KB, 4.56 MB (powers of 1024, like file managers). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
+  let value = Math.max(0, bytes);
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  const digitsFor = (v: number): number => (unit === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2);
+  // Move up a unit when rounding would print 1024 of this one (1048575 B is "1.00 MB").
+  while (unit < units.length - 1 && Number(value.toFixed(digitsFor(value))) >= 1024) {
     value /= 1024;
     unit++;
   }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${units[unit]}`;
+  return `${value.toFixed(digitsFor(value))} ${units[unit]}`;
 }
 
 export function formatRate(bytesPerSecond: number): string {
@@ -20,7 +21,7 @@ export function formatRate(bytesPerSecond: number): string {
 /** "in 5s", "in 2m": how long until the next reconnect attempt. */
 export function formatIn(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
-  return seconds < 90 ? `in ${seconds}s` : `in ${Math.round(seconds / 60)}m`;
+  return seconds < 120 ? `in ${seconds}s` : `in ${Math.floor(seconds / 60)}m`;
 }
 
 export function formatTime(at: number): string {
@@ -45,6 +46,22 @@ export function sessionTone(session: SessionState): Tone {
   }
 }
 
+/** The session state in one word or two, without a countdown (for live regions and lists). */
+export function sessionWord(session: SessionState): string {
+  switch (session.state) {
+    case 'stopped':
+      return 'Stopped';
+    case 'connecting':
+      return 'Connecting…';
+    case 'connected':
+      return 'Connected';
+    case 'reconnecting':
+      return 'Reconnecting';
+    case 'error':
+      return 'Failed';
+  }
+}
+
 /** The session state in words, exactly as the engine reported it. */
 export function sessionLabel(session: SessionState, now = Date.now()): string {
   switch (session.state) {
@@ -57,7 +74,7 @@ export function sessionLabel(session: SessionState, now = Date.now()): string {
     case 'reconnecting':
       return `Reconnecting (attempt ${session.attempt}, ${formatIn(session.retryAt - now)})`;
     case 'error':
-      return 'Stopped by an error';
+      return 'Failed';
   }
 }
 
@@ -89,5 +106,21 @@ export function forwardLabel(state: ForwardState): string {
 
 /** `host:port` as a client would type it (IPv6 in brackets). */
 export function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '*', '']);
+
+/**
+ * The address a client should connect to for a listener: a wildcard bind is reached on loopback
+ * here, or on the server's own name for an incoming forward.
+ */
+export function connectAddress(
+  type: 'local' | 'remote' | 'dynamic',
+  bindHost: string,
+  bindPort: number,
+  serverHost: string,
+): string {
+  if (!WILDCARDS.has(bindHost)) return hostPort(bindHost, bindPort);
+  return hostPort(type === 'remote' ? serverHost : '127.0.0.1', bindPort);
 }

@@ -49,8 +49,15 @@ export function isAllInterfaces(host: string): boolean {
 
 function where(host: string, port: number | undefined): string {
   const h = host.trim() || '?';
-  const p = port === undefined || Number.isNaN(port) ? '?' : port === 0 ? 'any free port' : port;
-  const shown = isLoopback(h) ? 'localhost' : isAllInterfaces(h) ? 'all interfaces' : h;
+  const p =
+    port === undefined || !Number.isFinite(port) ? '?' : port === 0 ? 'any free port' : port;
+  const shown = isLoopback(h)
+    ? 'localhost'
+    : isAllInterfaces(h)
+      ? 'all interfaces'
+      : h.includes(':') && !h.startsWith('[')
+        ? `[${h}]`
+        : h;
   return `${shown}:${p}`;
 }
 
@@ -76,54 +83,76 @@ export function pathPicture(
   profiles: readonly Profile[] = [],
 ): string {
   const server = profile.host?.trim() || 'server';
-  const tunnel = [...hops(profile.jumpHosts ?? [], profiles), server]
-    .map((h) => `${h} (ssh)`)
-    .join(' → ');
+  const jumps = hops(profile.jumpHosts ?? [], profiles);
   const bind = forward.bindHost ?? '127.0.0.1';
   switch (forward.type) {
     case 'local':
-      return `${where(bind, forward.bindPort)} → ${tunnel} → ${targetFromServer(forward.targetHost ?? '', forward.targetPort, server)}`;
+      return `${where(bind, forward.bindPort)} → ${outbound(jumps, server)} → ${targetFromServer(forward.targetHost ?? '', forward.targetPort, server)}`;
     case 'remote':
-      return `${server}'s ${where(bind, forward.bindPort)} → ${tunnel} → this computer → ${where(forward.targetHost ?? '127.0.0.1', forward.targetPort)}`;
+      // Connections start at the server and come back the way the session went out.
+      return `${server}'s ${where(bind, forward.bindPort)} → ${inbound(jumps)} → this computer → ${where(forward.targetHost ?? '127.0.0.1', forward.targetPort)}`;
     case 'dynamic':
-      return `${where(bind, forward.bindPort)} (SOCKS) → ${tunnel} → any destination`;
+      return `${where(bind, forward.bindPort)} (SOCKS) → ${outbound(jumps, server)} → any destination`;
   }
+}
+
+/** Out from here: each jump host, then the server, each an SSH hop. */
+function outbound(jumps: string[], server: string): string {
+  return [...jumps, server].map((h) => `${h} (ssh)`).join(' → ');
+}
+
+/** Back from the server to here: through the jump hosts in reverse order. */
+function inbound(jumps: string[]): string {
+  return jumps.length ? `ssh via ${[...jumps].reverse().join(' → ')}` : 'ssh';
 }
 
 /** An outgoing target as seen from the server: its own loopback is "the server itself". */
 function targetFromServer(host: string, port: number | undefined, server: string): string {
-  return isLoopback(host) ? `${server} itself:${port ?? '?'}` : where(host, port);
+  const p = port === undefined || !Number.isFinite(port) ? '?' : port;
+  return isLoopback(host) || sameHost(host, server) ? `${server} itself:${p}` : where(host, port);
 }
 
-/** Off-host choices, each as a sentence saying what it exposes (DESIGN.md: off-host warns). */
-export function offHostWarnings(forward: PathForward): string[] {
+function sameHost(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * Off-host choices, each as a sentence saying what it exposes (DESIGN.md: off-host warns).
+ * `serverHost` lets an outgoing target that names the server itself count as the server.
+ */
+export function offHostWarnings(forward: PathForward, serverHost?: string): string[] {
   const warnings: string[] = [];
-  const bind = forward.bindHost ?? '127.0.0.1';
-  const exposed = !isLoopback(bind);
+  const bind = (forward.bindHost ?? '127.0.0.1').trim();
+  // An address still being typed warns about nothing yet.
+  const exposed = bind !== '' && !isLoopback(bind);
   switch (forward.type) {
     case 'local':
-    case 'dynamic':
+    case 'dynamic': {
       if (exposed)
         warnings.push(
           isAllInterfaces(bind)
             ? 'Listening on all interfaces: any machine that can reach this computer can use this tunnel into the server’s network.'
             : `Listening on ${bind}: machines on that network can use this tunnel, not just this computer.`,
         );
-      if (forward.type === 'local' && forward.targetHost && !isLoopback(forward.targetHost))
+      const target = forward.type === 'local' ? forward.targetHost?.trim() : undefined;
+      if (target && !isLoopback(target) && !(serverHost && sameHost(target, serverHost)))
         warnings.push(
-          `The target ${forward.targetHost} is a third machine: the hop from the server to it is not protected by SSH.`,
+          `The target ${target} is a third machine: the hop from the server to it is not protected by SSH.`,
         );
       break;
-    case 'remote':
+    }
+    case 'remote': {
       if (exposed)
         warnings.push(
           'The server will listen beyond its own loopback: anyone who can reach the server on this port reaches this side. The server must also allow it (GatewayPorts).',
         );
-      if (forward.targetHost && !isLoopback(forward.targetHost))
+      const target = forward.targetHost?.trim();
+      if (target && !isLoopback(target))
         warnings.push(
-          `The target ${forward.targetHost} is another machine near this computer: the hop from here to it is not protected by SSH.`,
+          `The target ${target} is another machine near this computer: the hop from here to it is not protected by SSH.`,
         );
       break;
+    }
   }
   return warnings;
 }

@@ -225,7 +225,7 @@ describe('the profile editor', () => {
     // Incoming: the server listens, the target is on this side.
     await user.click(within(card).getByRole('radio', { name: 'Incoming' }));
     expect(pathOf(card)).toBe(
-      "db.example's localhost:any free port → db.example (ssh) → this computer → 10.0.0.5:5432",
+      "db.example's localhost:any free port → ssh → this computer → 10.0.0.5:5432",
     );
     expect(within(card).getByLabelText('Server listens on')).toBeInTheDocument();
     expect(

@@ -12,6 +12,9 @@ export type Route =
     }
   | { page: 'settings' };
 
+/** `forwardId` of an edit-profile route that opens the editor with a new forward ready. */
+export const NEW_FORWARD = 'new';
+
 /** Dialogs any part of the window can open. */
 export type DialogName = 'import-file' | 'ssh-config' | null;
 

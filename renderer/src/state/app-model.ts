@@ -16,6 +16,9 @@ import { StatusStore } from './status-store';
 /** Lines kept per profile log in the window (main keeps its own, longer history). */
 export const LOG_LIMIT = 1000;
 
+/** A log entry with a number that stays its own while older lines scroll away (a stable key). */
+export type LogLine = LogEntry & { seq: number };
+
 export interface Notice {
   id: number;
   tone: 'info' | 'error';
@@ -52,22 +55,28 @@ export class AppModel {
   readonly notices = new Observable<Notice[]>([]);
   /** A connection problem with main itself (the bridge), shown as a banner. */
   readonly bridgeError = new Observable<string | null>(null);
-  private readonly logs = new Map<string, Observable<LogEntry[] | null>>();
+  private readonly logs = new Map<string, Observable<LogLine[] | null>>();
+  private readonly loadingLogs = new Map<string, LogEntry[]>();
   private readonly cleanups: (() => void)[] = [];
   private noticeId = 0;
+  private logSeq = 0;
 
   constructor(
     readonly api: BurrowApi,
     private readonly options: { sampleEveryMs?: number; noticeMs?: number } = {},
   ) {}
 
-  /** Subscribes to main's events first, then loads the first picture, so nothing is missed. */
+  /**
+   * Subscribes to main's events first, then loads the first picture. Each reply is applied the
+   * moment it arrives (main answers and sends events over one ordered channel, so a later event
+   * is newer). Status batches that came before the snapshot are sorted by their sequence number.
+   */
   async start(): Promise<void> {
     const { api } = this;
-    let pendingDeltas: StatusDelta[] | null = [];
+    let early: StatusDelta[] | null = [];
     this.cleanups.push(
       api.on('status', (delta) => {
-        if (pendingDeltas) pendingDeltas.push(delta);
+        if (early) early.push(delta);
         else this.status.applyDelta(delta);
       }),
       api.on('profiles', ({ profiles }) => this.profiles.set(profiles)),
@@ -83,25 +92,24 @@ export class AppModel {
     const timer = setInterval(() => this.status.sample(), this.options.sampleEveryMs ?? 1000);
     this.cleanups.push(() => clearInterval(timer));
 
-    const [profiles, snapshot, settings, info, prompts] = await Promise.all([
-      api.call['profiles.list'](undefined),
-      api.call['tunnels.snapshot'](undefined),
-      api.call['settings.get'](undefined),
-      api.call['app.info'](undefined),
-      api.call['prompts.pending'](undefined),
+    const load = async <T>(reply: Promise<IpcResult<T>>, apply: (value: T) => void) => {
+      const result = await reply;
+      if (result.ok) apply(result.value);
+      else this.bridgeError.set(result.error.message);
+    };
+    await Promise.all([
+      load(api.call['profiles.list'](undefined), (profiles) => this.profiles.set(profiles)),
+      load(api.call['tunnels.snapshot'](undefined), (snapshot) => {
+        this.status.applySnapshot(snapshot);
+        // Batches sent before the picture was taken are older than it; later ones are newer.
+        const after = (early ?? []).filter((d) => (d.seq ?? 0) > (snapshot.seq ?? Infinity));
+        early = null;
+        for (const delta of after) this.status.applyDelta(delta);
+      }),
+      load(api.call['settings.get'](undefined), (settings) => this.settings.set(settings)),
+      load(api.call['app.info'](undefined), (info) => this.info.set(info)),
+      load(api.call['prompts.pending'](undefined), (prompts) => this.prompts.set(prompts)),
     ]);
-    if (snapshot.ok) this.status.applySnapshot(snapshot.value);
-    for (const delta of pendingDeltas) this.status.applyDelta(delta);
-    pendingDeltas = null;
-    const failed = [profiles, snapshot, settings, info, prompts].find((r) => !r.ok);
-    if (failed && !failed.ok) this.bridgeError.set(failed.error.message);
-    if (profiles.ok) this.profiles.set(profiles.value);
-    if (settings.ok) this.settings.set(settings.value);
-    if (info.ok) this.info.set(info.value);
-    if (prompts.ok) {
-      const known = new Set(this.prompts.get().map((p) => p.id));
-      this.prompts.set([...this.prompts.get(), ...prompts.value.filter((p) => !known.has(p.id))]);
-    }
   }
 
   dispose(): void {
@@ -137,26 +145,46 @@ export class AppModel {
   }
 
   /** One profile's log: loaded from main the first time it is shown, then kept up by events. */
-  log(profileId: string): Observable<LogEntry[] | null> {
+  log(profileId: string): Observable<LogLine[] | null> {
     let log = this.logs.get(profileId);
     if (!log) {
-      const observable = new Observable<LogEntry[] | null>(null);
+      const observable = new Observable<LogLine[] | null>(null);
       this.logs.set(profileId, (log = observable));
+      const arrived: LogEntry[] = [];
+      this.loadingLogs.set(profileId, arrived);
       void this.api.call['tunnels.log']({ profileId }).then((result) => {
+        this.loadingLogs.delete(profileId);
         const loaded = result.ok ? result.value : [];
-        // Events that arrived while loading are newer than anything main returned.
-        const arrived = observable.get() ?? [];
-        const last = loaded.at(-1)?.at ?? -Infinity;
-        observable.set([...loaded, ...arrived.filter((e) => e.at >= last)].slice(-LOG_LIMIT));
+        // Lines that arrived while loading may or may not be in the reply: add the ones that
+        // are not (the same line twice in a row is kept as often as it happened).
+        const unmatched = [...loaded];
+        const extra = arrived.filter((entry) => {
+          const i = unmatched.findIndex(
+            (e) => e.at === entry.at && e.level === entry.level && e.message === entry.message,
+          );
+          if (i < 0) return true;
+          unmatched.splice(i, 1);
+          return false;
+        });
+        observable.set(
+          [...loaded, ...extra].slice(-LOG_LIMIT).map((entry) => this.numbered(entry)),
+        );
       });
     }
     return log;
   }
 
   private appendLog(entry: LogEntry): void {
+    this.loadingLogs.get(entry.profileId)?.push(entry);
     const log = this.logs.get(entry.profileId);
-    if (!log) return; // Not shown yet: main has it when the log is first opened.
-    log.set([...(log.get() ?? []), entry].slice(-LOG_LIMIT));
+    const lines = log?.get();
+    // Not shown yet (main keeps it), or still loading (merged with the reply).
+    if (!log || !lines) return;
+    log.set([...lines, this.numbered(entry)].slice(-LOG_LIMIT));
+  }
+
+  private numbered(entry: LogEntry): LogLine {
+    return { ...entry, seq: ++this.logSeq };
   }
 }
 

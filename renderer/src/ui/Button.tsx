@@ -1,3 +1,4 @@
+import { LoaderCircle } from 'lucide-react';
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
@@ -5,7 +6,10 @@ type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   icon?: ReactNode;
-  /** Shows the button as working (aria-busy) without changing what it says it does. */
+  /**
+   * The click's command is on its way: a spinner replaces the icon and further clicks are
+   * ignored (the button stays focusable, unlike a disabled one).
+   */
   busy?: boolean;
 }
 
@@ -16,6 +20,7 @@ export function Button({
   children,
   className,
   type = 'button',
+  onClick,
   ...rest
 }: ButtonProps) {
   return (
@@ -23,9 +28,10 @@ export function Button({
       type={type}
       className={`btn btn-${variant}${className ? ` ${className}` : ''}`}
       aria-busy={busy || undefined}
+      onClick={busy ? undefined : onClick}
       {...rest}
     >
-      {icon}
+      {busy ? <LoaderCircle size={14} className="spin" aria-hidden /> : icon}
       {children !== undefined && <span>{children}</span>}
     </button>
   );

@@ -17,7 +17,8 @@ export function Switch({ checked, onCheckedChange, label, disabled, busy, id }: 
       id={id}
       className="switch"
       checked={checked}
-      onCheckedChange={onCheckedChange}
+      // While its command is on its way the switch keeps the engine's state and ignores clicks.
+      onCheckedChange={busy ? () => undefined : onCheckedChange}
       aria-label={label}
       aria-busy={busy || undefined}
       disabled={disabled}

@@ -82,7 +82,7 @@ function ForwardCard({
     display,
     profiles,
   );
-  const warnings = offHostWarnings(display);
+  const warnings = offHostWarnings(display, draft.host);
   const kind = FORWARD_KINDS.find((k) => k.type === forward.type);
   const title = forward.name.trim() || `Forward ${index + 1}`;
   const hasErrors = CARD_FIELDS.some((field) => errorFor(key(field)) !== undefined);

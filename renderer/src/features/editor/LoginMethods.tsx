@@ -129,7 +129,7 @@ function LoginMethodRow({
             }
           />
         )}
-        {method.type === 'agent' && method.socket && (
+        {method.type === 'agent' && (
           <TextField
             label="Agent socket"
             fieldKey={authKey(method.key, 'socket')}

@@ -6,10 +6,12 @@ import {
   useMemo,
   useReducer,
   useRef,
+  useState,
   type ReactNode,
 } from 'react';
 import type { Profile } from '../../../../shared/profile';
 import type { AppSettings } from '../../../../shared/settings';
+import { NEW_FORWARD } from '../../app/navigation';
 import { useModel, useProfiles, useSettings } from '../../state/hooks';
 import { Button } from '../../ui/Button';
 import {
@@ -23,6 +25,7 @@ import {
 import {
   describeKey,
   keyOfServerPath,
+  newForwardDraft,
   newProfileDraft,
   parseTags,
   placesOf,
@@ -103,10 +106,20 @@ function EditorForm({ profile, profiles, settings, focusForwardId, onDone }: Edi
   const [state, dispatch] = useReducer(
     editorReducer,
     { profile, settings, focusForwardId },
-    ({ profile, settings, focusForwardId }) =>
-      createEditorState(profile ? profileToDraft(profile) : newProfileDraft(settings), {
-        expand: focusForwardId ? [focusForwardId] : [],
-      }),
+    ({ profile, settings, focusForwardId }) => {
+      const draft = profile ? profileToDraft(profile) : newProfileDraft(settings);
+      if (focusForwardId !== NEW_FORWARD)
+        return createEditorState(draft, { expand: focusForwardId ? [focusForwardId] : [] });
+      // "Add a forward" from the profile page: the editor opens with a new one ready.
+      const forward = newForwardDraft(draft.forwards.map((f) => f.id));
+      return createEditorState(
+        { ...draft, forwards: [...draft.forwards, forward] },
+        { expand: [forward.id] },
+      );
+    },
+  );
+  const [focusId] = useState(() =>
+    focusForwardId === NEW_FORWARD ? state.draft.forwards.at(-1)?.id : focusForwardId,
   );
   const { draft } = state;
   const isNew = draft.id === undefined;
@@ -160,11 +173,11 @@ function EditorForm({ profile, profiles, settings, focusForwardId, onDone }: Edi
 
   // Opened for one forward: show it and start there.
   useEffect(() => {
-    if (!focusForwardId) return;
-    const card = document.getElementById(`forward-${focusForwardId}`);
+    if (!focusId) return;
+    const card = document.getElementById(`forward-${focusId}`);
     card?.scrollIntoView?.({ block: 'start' });
     card?.querySelector<HTMLElement>('.forward-body input[type="radio"]:checked')?.focus();
-  }, [focusForwardId]);
+  }, [focusId]);
 
   const latest = useRef({ state, validation });
   useLayoutEffect(() => {

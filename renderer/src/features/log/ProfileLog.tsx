@@ -85,8 +85,8 @@ export function ProfileLog({ profileId }: { profileId: string }) {
           tabIndex={0}
           onScroll={onScroll}
         >
-          {(entries ?? []).map((entry, i) => (
-            <li key={`${entry.at}-${i}`} className={`log-line log-${entry.level}`}>
+          {(entries ?? []).map((entry) => (
+            <li key={entry.seq} className={`log-line log-${entry.level}`}>
               <time className="log-time" dateTime={new Date(entry.at).toISOString()}>
                 {clockTime(entry.at)}
               </time>

@@ -23,7 +23,6 @@ export function ForwardList({ profile }: { profile: Profile }) {
       ref={listRef}
       className={`forward-list${windowed ? ' windowed' : ''}`}
       aria-label="Forwards"
-      aria-rowcount={windowed ? profile.forwards.length : undefined}
       style={windowed ? { height: profile.forwards.length * FORWARD_ROW_HEIGHT } : undefined}
     >
       {shown.map((forward, i) => (
@@ -33,6 +32,8 @@ export function ForwardList({ profile }: { profile: Profile }) {
           forward={forward}
           profiles={profiles}
           top={windowed ? (range.start + i) * FORWARD_ROW_HEIGHT : undefined}
+          position={windowed ? range.start + i + 1 : undefined}
+          setSize={windowed ? profile.forwards.length : undefined}
         />
       ))}
     </ul>

@@ -1,10 +1,17 @@
 import { ArrowDown, ArrowUp, Copy, Pencil } from 'lucide-react';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Forward, Profile } from '../../../../shared/profile';
 import { copyText } from '../../app/clipboard';
 import { useNavigation } from '../../app/navigation';
 import { usePending } from '../../app/use-pending';
-import { formatBytes, formatRate, forwardLabel, forwardTone, hostPort } from '../../format';
+import {
+  connectAddress,
+  formatBytes,
+  formatRate,
+  formatTime,
+  forwardLabel,
+  forwardTone,
+} from '../../format';
 import { forwardKindTitle, pathPicture } from '../../forward-text';
 import { useForward, useModel } from '../../state/hooks';
 import { IconButton } from '../../ui/Button';
@@ -23,39 +30,59 @@ export const ForwardRow = memo(function ForwardRow({
   forward,
   profiles,
   top,
+  position,
+  setSize,
 }: {
   profile: Profile;
   forward: Forward;
   profiles: readonly Profile[];
   /** Position in a windowed list; undefined in a short list that flows normally. */
   top?: number;
+  /** 1-based place in the whole list and its length, for a windowed list's screen readers. */
+  position?: number;
+  setSize?: number;
 }) {
   const model = useModel();
   const navigation = useNavigation();
   const view = useForward(profile.id, forward.id);
   const [pending, run] = usePending();
+  const [intent, setIntent] = useState<'start' | 'stop'>('start');
   const state = view?.status.state ?? STOPPED;
   const counters = view?.status.counters;
   const on = state.state === 'active' || state.state === 'starting';
   const title =
     forward.name || `${forwardKindTitle(forward.type)} ${forward.bindPort || ''}`.trim();
-  const error = state.state === 'error' ? state.error : view?.status.lastError;
-  const address = state.state === 'active' ? hostPort(state.bindHost, state.bindPort) : null;
+  const lastError = state.state === 'error' ? undefined : view?.status.lastError;
+  const error = state.state === 'error' ? state.error : lastError;
+  const address =
+    state.state === 'active'
+      ? connectAddress(forward.type, state.bindHost, state.bindPort, profile.host)
+      : null;
+  // Said only while the engine has not yet said it itself (a start shows "Starting…" soon).
+  const pendingNote =
+    pending && !(intent === 'start' && state.state === 'starting')
+      ? intent === 'start'
+        ? 'starting…'
+        : 'stopping…'
+      : null;
   const ref = { profileId: profile.id, forwardId: forward.id };
 
   return (
     <li
-      className={`forward-row${error ? ' has-error' : ''}`}
+      className={`forward-row${state.state === 'error' ? ' has-error' : ''}`}
       style={top === undefined ? undefined : { position: 'absolute', top, left: 0, right: 0 }}
       aria-label={title}
+      aria-posinset={position}
+      aria-setsize={setSize}
     >
       <Switch
         checked={on}
         busy={pending}
         label={on ? `Stop ${title}` : `Start ${title}`}
-        onCheckedChange={(next) =>
-          run(() => model.run(next ? 'tunnels.startForward' : 'tunnels.stopForward', ref))
-        }
+        onCheckedChange={(next) => {
+          setIntent(next ? 'start' : 'stop');
+          run(() => model.run(next ? 'tunnels.startForward' : 'tunnels.stopForward', ref));
+        }}
       />
       <div className="forward-main">
         <div className="forward-title">
@@ -67,7 +94,8 @@ export const ForwardRow = memo(function ForwardRow({
           {pathPicture(profile, forward, profiles)}
         </div>
         {error && (
-          <div className="forward-error" role="status" title={error.message}>
+          <div className={`forward-error${lastError ? ' past' : ''}`} title={error.message}>
+            {lastError && <span className="muted">{formatTime(lastError.at)} · </span>}
             {error.message}
           </div>
         )}
@@ -76,6 +104,7 @@ export const ForwardRow = memo(function ForwardRow({
         <span className="state-line">
           <StateDot tone={forwardTone(state)} label={forwardLabel(state)} />
           <span>{forwardLabel(state)}</span>
+          {pendingNote && <span className="pending-note">{pendingNote}</span>}
         </span>
         {address && (
           <button

@@ -1,10 +1,10 @@
 import * as Tabs from '@radix-ui/react-tabs';
 import { Copy, Download, Pencil, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { useState } from 'react';
-import { useNavigation } from '../../app/navigation';
+import { NEW_FORWARD, useNavigation } from '../../app/navigation';
 import { useNow } from '../../app/use-now';
 import { usePending } from '../../app/use-pending';
-import { sessionLabel, sessionTone } from '../../format';
+import { formatIn, sessionLabel, sessionTone, sessionWord } from '../../format';
 import { useModel, useProfiles, useSession } from '../../state/hooks';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
@@ -23,6 +23,7 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
   const session = useSession(profileId);
   const now = useNow(session.state === 'reconnecting');
   const [pending, run] = usePending();
+  const [intent, setIntent] = useState<'start' | 'stop'>('start');
   const [confirmDelete, setConfirmDelete] = useState(false);
   if (!profile) return null;
 
@@ -53,10 +54,17 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
               {profile.port !== 22 ? `:${profile.port}` : ''}
             </span>
             {via.length > 0 && <span> via {via.join(' → ')}</span>}
+            {' · '}
+            {/* Only the state word is live: a ticking countdown would be read out every second. */}
             <span className="session-label" aria-live="polite">
-              {' '}
-              · {sessionLabel(session, now)}
+              {sessionWord(session)}
             </span>
+            {session.state === 'reconnecting' && (
+              <span>
+                {' '}
+                (attempt {session.attempt}, {formatIn(session.retryAt - now)})
+              </span>
+            )}
           </div>
         </div>
         <div className="toolbar">
@@ -64,11 +72,12 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
             variant={on ? 'secondary' : 'primary'}
             icon={on ? <Square size={14} aria-hidden /> : <Play size={14} aria-hidden />}
             busy={pending}
-            onClick={() =>
-              run(() => model.run(on ? 'tunnels.stop' : 'tunnels.start', { profileId }))
-            }
+            onClick={() => {
+              setIntent(on ? 'stop' : 'start');
+              run(() => model.run(on ? 'tunnels.stop' : 'tunnels.start', { profileId }));
+            }}
           >
-            {on ? 'Stop' : 'Start'}
+            {pending ? (intent === 'start' ? 'Starting…' : 'Stopping…') : on ? 'Stop' : 'Start'}
           </Button>
           <Button
             icon={<Pencil size={14} aria-hidden />}
@@ -135,7 +144,9 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
               <Button
                 variant="primary"
                 icon={<Plus size={14} aria-hidden />}
-                onClick={() => navigation.go({ page: 'edit-profile', profileId, forwardId: 'new' })}
+                onClick={() =>
+                  navigation.go({ page: 'edit-profile', profileId, forwardId: NEW_FORWARD })
+                }
               >
                 Add a forward
               </Button>
@@ -162,7 +173,12 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
               className="btn-danger-solid"
               onClick={async () => {
                 setConfirmDelete(false);
-                await model.run('profiles.delete', { profileId });
+                const deleted = await model.run('profiles.delete', { profileId });
+                // The page goes away with the profile: keep the keyboard in the profile list.
+                if (deleted.ok)
+                  requestAnimationFrame(() =>
+                    document.querySelector<HTMLElement>('.profile-select')?.focus(),
+                  );
               }}
             >
               Delete

@@ -401,9 +401,10 @@ function HostKeyChangedDialog({ suspended }: { suspended: boolean }) {
     };
   }, [model]);
 
-  const shown = queue[0];
+  // A refusal whose profile was deleted since has nothing left to fix: skip it.
+  const shown = queue.find((r) => profiles?.some((p) => p.id === r.profileId));
   const profile = shown && profiles?.find((p) => p.id === shown.profileId);
-  const close = () => setQueue((old) => old.slice(1));
+  const close = () => setQueue((old) => old.filter((r) => r !== shown));
   if (!shown || !profile) return null;
 
   const knownHosts = settings?.knownHostsPath ?? DEFAULT_KNOWN_HOSTS;

@@ -4,7 +4,7 @@ import type { Profile } from '../../../../shared/profile';
 import type { ProfileStatus } from '../../../../shared/status';
 import { useNavigation } from '../../app/navigation';
 import { usePending } from '../../app/use-pending';
-import { sessionLabel, sessionTone, type Tone } from '../../format';
+import { sessionTone, sessionWord, type Tone } from '../../format';
 import { useModel, useProfileStatus } from '../../state/hooks';
 import { IconButton } from '../../ui/Button';
 import { StateDot } from '../../ui/StateDot';
@@ -36,7 +36,7 @@ export const ProfileItem = memo(function ProfileItem({
   const status = useProfileStatus(profile.id);
   const [pending, run] = usePending();
   const on = isOn(status);
-  const label = status ? sessionLabel(status.session) : 'Stopped';
+  const label = status ? sessionWord(status.session) : 'Stopped';
   return (
     <li className={`profile-item${selected ? ' selected' : ''}`}>
       <button
