@@ -14,8 +14,13 @@ afterEach(async () => {
 });
 
 /** The whole window over the real service (store, engine) in this process. */
-async function renderWindow(options: InProcessApiOptions = {}) {
+async function renderWindow(
+  options: InProcessApiOptions & {
+    before?: (backend: Awaited<ReturnType<typeof createInProcessApi>>) => Promise<void>;
+  } = {},
+) {
   const backend = await createInProcessApi(options);
+  await options.before?.(backend);
   const model = new AppModel(backend.api, { noticeMs: 60_000, sampleEveryMs: 60_000 });
   await model.start();
   cleanups.push(
@@ -265,5 +270,34 @@ describe('the window', () => {
     );
     await waitFor(() => expect(service.profiles().map((p) => p.id)).toEqual(['web']));
     expect(await screen.findByRole('heading', { name: /Web box/ })).toBeInTheDocument();
+  });
+
+  it('lists remembered secrets without their values, and forgets one', async () => {
+    const user = userEvent.setup();
+    const { service } = await renderWindow({
+      profiles: [db],
+      before: async ({ service, api }) => {
+        // A login that asked for the password and was told to remember it.
+        const asked = service.prompts.handler({
+          kind: 'password',
+          profileId: 'db',
+          host: 'db.example',
+          port: 22,
+          username: 'deploy',
+        });
+        const [pending] = service.prompts.pending();
+        await api.call['prompts.answer']({ id: pending!.id, answer: 'hunter2', remember: true });
+        await asked;
+      },
+    });
+    const secrets = await screen.findByRole('list', { name: 'Remembered secrets' });
+    expect(secrets).toHaveTextContent('Password remembered for deploy@db.example:22');
+    expect(document.body).not.toHaveTextContent('hunter2');
+    await user.click(within(secrets).getByRole('button', { name: 'Forget' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('list', { name: 'Remembered secrets' })).toBeNull(),
+    );
+    const left = await service.handlers['secrets.list']({ profileId: 'db' });
+    expect(left).toEqual([]);
   });
 });

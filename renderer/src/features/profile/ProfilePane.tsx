@@ -12,6 +12,7 @@ import { StateDot } from '../../ui/StateDot';
 import { ProfileLog } from '../log/ProfileLog';
 import { exportProfiles } from '../transfer/TransferDialogs';
 import { ForwardList } from './ForwardList';
+import { SavedSecrets } from './SavedSecrets';
 import './profile.css';
 
 /** The selected profile: its connection, its forwards with live state, and its log. */
@@ -118,6 +119,8 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
           {error.message}
         </div>
       )}
+
+      <SavedSecrets profileId={profileId} />
 
       <Tabs.Root
         className="tabs"
