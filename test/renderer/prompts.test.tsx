@@ -172,6 +172,25 @@ describe('prompt dialogs', () => {
     await expect(answer).resolves.toBeNull();
   });
 
+  it('Escape cancels a password question but never answers a host-key question', async () => {
+    const user = userEvent.setup();
+    const backend = await setup();
+    const password = ask(backend, { ...place(backend.profile), kind: 'password' });
+    await screen.findByRole('dialog', { name: 'Password needed' });
+    await user.keyboard('{Escape}');
+    await expect(password).resolves.toBeNull();
+    ask(backend, {
+      ...place(backend.profile),
+      kind: 'host-key',
+      keyType: 'ssh-ed25519',
+      fingerprint: 'SHA256:abc',
+    });
+    const dialog = await screen.findByRole('dialog', { name: "Trust this server's host key?" });
+    await user.keyboard('{Escape}');
+    expect(dialog).toBeInTheDocument();
+    expect(backend.service.prompts.pending()).toHaveLength(1);
+  });
+
   it('asks every keyboard-interactive prompt, echoing only where the server allows', async () => {
     const user = userEvent.setup();
     const backend = await setup();

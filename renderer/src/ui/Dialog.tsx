@@ -10,8 +10,10 @@ export interface DialogProps {
   children: ReactNode;
   /** Buttons at the bottom, right-aligned. */
   footer?: ReactNode;
-  /** A dialog that needs an answer (prompts) has no close button and ignores Escape. */
+  /** A dialog that needs an answer (prompts) has no close button and ignores Escape… */
   modalOnly?: boolean;
+  /** …unless Escape has a meaning of its own there (Cancel, for a password). */
+  onEscape?: () => void;
   wide?: boolean;
 }
 
@@ -24,6 +26,7 @@ export function Dialog({
   children,
   footer,
   modalOnly,
+  onEscape,
   wide,
 }: DialogProps) {
   return (
@@ -32,7 +35,14 @@ export function Dialog({
         <RadixDialog.Overlay className="dialog-overlay" />
         <RadixDialog.Content
           className={`dialog${wide ? ' dialog-wide' : ''}`}
-          onEscapeKeyDown={modalOnly ? (e) => e.preventDefault() : undefined}
+          onEscapeKeyDown={
+            modalOnly
+              ? (e) => {
+                  e.preventDefault();
+                  onEscape?.();
+                }
+              : undefined
+          }
           onPointerDownOutside={(e) => e.preventDefault()}
         >
           <div className="dialog-head">

@@ -102,12 +102,15 @@ function PromptFrame(props: {
   description: string;
   children: ReactNode;
   footer: ReactNode;
+  /** Escape answers "cancel" where cancelling is an answer (not for a host key). */
+  onCancel?: () => void;
 }) {
   return (
     <Dialog
       open
       onOpenChange={() => {}}
       modalOnly
+      onEscape={props.onCancel}
       title={props.title}
       description={props.description}
       footer={props.footer}
@@ -239,6 +242,7 @@ function SecretDialog({
   };
   return (
     <PromptFrame
+      onCancel={busy ? undefined : () => void onAnswer(null)}
       title={passphrase ? 'Key passphrase needed' : 'Password needed'}
       description={
         passphrase
@@ -299,6 +303,7 @@ function KeyboardInteractiveDialog({
   };
   return (
     <PromptFrame
+      onCancel={busy ? undefined : () => void onAnswer(null)}
       title={request.name.trim() || 'The server asks'}
       description={`"${profileName}" is logging in to ${where}; the server asks the following.`}
       footer={
