@@ -92,7 +92,7 @@ describe('the CLI on the app’s saved profiles', () => {
     );
     const result = burrow(['import', '--store', store, '--file', join(dir, 'bad.json')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('profiles[0].port: must be between 0 and 65535');
+    expect(result.stderr).toContain('profiles[0].port: must be between 1 and 65535');
     expect(await readFile(join(store, 'profiles.json'), 'utf8')).toBe(before);
     expect((await readdir(store)).filter((f) => f.endsWith('.bak'))).toEqual([]);
   });
