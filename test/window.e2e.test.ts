@@ -252,7 +252,9 @@ describe.skipIf(Boolean(skipReason))('the window in real Chromium over npm run d
       await card.getByLabel('Target port').fill(String(echo.port));
       await waitForText(
         card.locator('.forward-path'),
-        new RegExp(`localhost:any free port → 127\\.0\\.0\\.1 \\(ssh\\) → .*:${echo.port}`),
+        new RegExp(
+          `localhost:any free port → 127\\.0\\.0\\.1 \\(ssh\\) → the server itself, port ${echo.port}`,
+        ),
         'path picture of the new forward',
       );
       // The top of the form, then the forward's card from its top.

@@ -90,7 +90,7 @@ export function pathPicture(
       return `${where(bind, forward.bindPort)} → ${outbound(jumps, server)} → ${targetFromServer(forward.targetHost ?? '', forward.targetPort, server)}`;
     case 'remote':
       // Connections start at the server and come back the way the session went out.
-      return `${server}'s ${where(bind, forward.bindPort)} → ${inbound(jumps)} → this computer → ${where(forward.targetHost ?? '127.0.0.1', forward.targetPort)}`;
+      return `on ${server}, ${where(bind, forward.bindPort)} → ${inbound(jumps)} → this computer → ${where(forward.targetHost ?? '127.0.0.1', forward.targetPort)}`;
     case 'dynamic':
       return `${where(bind, forward.bindPort)} (SOCKS) → ${outbound(jumps, server)} → any destination`;
   }
@@ -109,7 +109,9 @@ function inbound(jumps: string[]): string {
 /** An outgoing target as seen from the server: its own loopback is "the server itself". */
 function targetFromServer(host: string, port: number | undefined, server: string): string {
   const p = port === undefined || !Number.isFinite(port) ? '?' : port;
-  return isLoopback(host) || sameHost(host, server) ? `${server} itself:${p}` : where(host, port);
+  return isLoopback(host) || sameHost(host, server)
+    ? `the server itself, port ${p}`
+    : where(host, port);
 }
 
 function sameHost(a: string, b: string): boolean {

@@ -208,7 +208,7 @@ describe('the profile editor', () => {
     const card = await addForward(user);
     const listenPort = within(card).getByLabelText('Listen port');
     await user.type(listenPort, '5432');
-    expect(pathOf(card)).toBe('localhost:5432 → db.example (ssh) → db.example itself:?');
+    expect(pathOf(card)).toBe('localhost:5432 → db.example (ssh) → the server itself, port ?');
     await retype(
       user,
       within(card).getByLabelText('Target host (as the server sees it)'),
@@ -225,7 +225,7 @@ describe('the profile editor', () => {
     // Incoming: the server listens, the target is on this side.
     await user.click(within(card).getByRole('radio', { name: 'Incoming' }));
     expect(pathOf(card)).toBe(
-      "db.example's localhost:any free port → ssh → this computer → 10.0.0.5:5432",
+      'on db.example, localhost:any free port → ssh → this computer → 10.0.0.5:5432',
     );
     expect(within(card).getByLabelText('Server listens on')).toBeInTheDocument();
     expect(

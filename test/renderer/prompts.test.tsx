@@ -79,7 +79,7 @@ describe('prompt dialogs', () => {
     const third = hostKey('SHA256:third');
 
     const dialog = await screen.findByRole('dialog', { name: "Trust this server's host key?" });
-    expect(dialog).toHaveTextContent('"Staging" is connecting to deploy@bastion.example:22');
+    expect(dialog).toHaveTextContent('“Staging” is connecting to deploy@bastion.example:22');
     expect(within(dialog).getByText('SHA256:first')).toHaveClass('prompt-fingerprint');
     expect(within(dialog).getByText('ssh-ed25519')).toBeInTheDocument();
     expect(dialog).toHaveTextContent('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
@@ -128,7 +128,7 @@ describe('prompt dialogs', () => {
     const backend = await setup();
     const answer = ask(backend, { ...place(backend.profile), kind: 'password' });
     const dialog = await screen.findByRole('dialog', { name: 'Password needed' });
-    expect(dialog).toHaveTextContent('"Staging" needs the password of deploy@bastion.example:22');
+    expect(dialog).toHaveTextContent('“Staging” needs the password of deploy@bastion.example:22');
     const input = within(dialog).getByLabelText('Password');
     expect(input).toHaveAttribute('type', 'password');
     await waitFor(() => expect(input).toHaveFocus());

@@ -198,7 +198,9 @@ function requestBind(client: Client, bindHost: string, port: number): Promise<nu
           reject(
             new EngineError(
               'remote-bind-refused',
-              `The server refused to listen on ${bindHost}:${port}.`,
+              port === 0
+                ? `The server refused to listen on ${bindHost} (any free port).`
+                : `The server refused to listen on ${bindHost}:${port}.`,
               {
                 cause: err,
               },

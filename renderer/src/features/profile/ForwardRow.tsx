@@ -84,22 +84,20 @@ export const ForwardRow = memo(function ForwardRow({
           run(() => model.run(next ? 'tunnels.startForward' : 'tunnels.stopForward', ref));
         }}
       />
-      <div className="forward-main">
-        <div className="forward-title">
-          <span className="forward-name">{title}</span>
-          <span className="kind-badge">{forwardKindTitle(forward.type)}</span>
-          {!forward.enabled && <span className="muted small">not started with the profile</span>}
-        </div>
-        <div className="path-picture" title="Where connections go">
-          {pathPicture(profile, forward, profiles)}
-        </div>
-        {error && (
-          <div className={`forward-error${lastError ? ' past' : ''}`} title={error.message}>
-            {lastError && <span className="muted">{formatTime(lastError.at)} · </span>}
-            {error.message}
-          </div>
-        )}
+      <div className="forward-title">
+        <span className="forward-name">{title}</span>
+        <span className="kind-badge">{forwardKindTitle(forward.type)}</span>
+        {!forward.enabled && <span className="muted small">not started with the profile</span>}
       </div>
+      <div className="path-picture" title="Where connections go">
+        {pathPicture(profile, forward, profiles)}
+      </div>
+      {error && (
+        <div className={`forward-error${lastError ? ' past' : ''}`} title={error.message}>
+          {lastError && <span className="muted">{formatTime(lastError.at)} · </span>}
+          {error.message}
+        </div>
+      )}
       <div className="forward-state">
         <span className="state-line">
           <StateDot tone={forwardTone(state)} label={forwardLabel(state)} />
@@ -137,9 +135,10 @@ export const ForwardRow = memo(function ForwardRow({
             <ArrowUp size={12} aria-label="up" /> {formatRate(view?.rateOut ?? 0)}
           </span>
         </div>
-        <Sparkline values={view?.history} />
+        <Sparkline values={view?.history} idle={state.state !== 'active'} />
       </div>
       <IconButton
+        className="forward-edit"
         label={`Edit ${title}`}
         icon={<Pencil size={14} aria-hidden />}
         onClick={() =>

@@ -6,7 +6,7 @@ import { useNow } from '../../app/use-now';
 import { usePending } from '../../app/use-pending';
 import { formatIn, sessionLabel, sessionTone, sessionWord } from '../../format';
 import { useModel, useProfiles, useSession } from '../../state/hooks';
-import { Button } from '../../ui/Button';
+import { Button, IconButton } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { StateDot } from '../../ui/StateDot';
 import { ProfileLog } from '../log/ProfileLog';
@@ -86,31 +86,25 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
           >
             Edit
           </Button>
-          <Button
-            variant="ghost"
-            icon={<Copy size={14} aria-hidden />}
+          <IconButton
+            label="Duplicate"
+            icon={<Copy size={15} aria-hidden />}
             onClick={async () => {
               const copy = await model.run('profiles.duplicate', { profileId });
               if (copy.ok) navigation.go({ page: 'profile', profileId: copy.value.id });
             }}
-          >
-            Duplicate
-          </Button>
-          <Button
-            variant="ghost"
-            icon={<Download size={14} aria-hidden />}
+          />
+          <IconButton
+            label="Export"
+            icon={<Download size={15} aria-hidden />}
             onClick={() => void exportProfiles(model, [profileId])}
-          >
-            Export
-          </Button>
-          <Button
-            variant="ghost"
+          />
+          <IconButton
+            label="Delete"
             className="btn-danger"
-            icon={<Trash2 size={14} aria-hidden />}
+            icon={<Trash2 size={15} aria-hidden />}
             onClick={() => setConfirmDelete(true)}
-          >
-            Delete
-          </Button>
+          />
         </div>
       </header>
 

@@ -5,8 +5,15 @@ const WIDTH = 96;
 const HEIGHT = 26;
 
 /** The last minute of traffic (both ways) as a line; the peak is in its tooltip. */
-export const Sparkline = memo(function Sparkline({ values }: { values?: readonly number[] }) {
-  if (!values || values.length < 2)
+export const Sparkline = memo(function Sparkline({
+  values,
+  idle,
+}: {
+  values?: readonly number[];
+  /** Not listening: nothing to draw unless the last minute still shows traffic. */
+  idle?: boolean;
+}) {
+  if (!values || values.length < 2 || (idle && values.every((v) => v === 0)))
     return <svg className="sparkline" width={WIDTH} height={HEIGHT} aria-hidden />;
   const peak = Math.max(...values);
   const step = WIDTH / (values.length - 1);

@@ -104,12 +104,15 @@ function PromptFrame(props: {
   footer: ReactNode;
   /** Escape answers "cancel" where cancelling is an answer (not for a host key). */
   onCancel?: () => void;
+  /** Room for a fingerprint on one line. */
+  wide?: boolean;
 }) {
   return (
     <Dialog
       open
       onOpenChange={() => {}}
       modalOnly
+      wide={props.wide}
       onEscape={props.onCancel}
       title={props.title}
       description={props.description}
@@ -148,8 +151,9 @@ function HostKeyDialog({ request, profile, busy, onAnswer }: KindProps<'host-key
   const keyFile = `/etc/ssh/ssh_host_${hostKeyFileType(request.keyType)}_key.pub`;
   return (
     <PromptFrame
+      wide
       title="Trust this server's host key?"
-      description={`"${profileName}" is connecting to ${where}, whose host key Burrow has not seen before.`}
+      description={`“${profileName}” is connecting to ${where}, whose host key Burrow has not seen before.`}
       footer={
         <>
           <Button variant="danger" disabled={busy} onClick={() => void onAnswer('reject')}>
@@ -246,8 +250,8 @@ function SecretDialog({
       title={passphrase ? 'Key passphrase needed' : 'Password needed'}
       description={
         passphrase
-          ? `"${profileName}" needs the passphrase of a private key to log in to ${where}.`
-          : `"${profileName}" needs the password of ${where}.`
+          ? `“${profileName}” needs the passphrase of a private key to log in to ${where}.`
+          : `“${profileName}” needs the password of ${where}.`
       }
       footer={
         <>
@@ -305,7 +309,7 @@ function KeyboardInteractiveDialog({
     <PromptFrame
       onCancel={busy ? undefined : () => void onAnswer(null)}
       title={request.name.trim() || 'The server asks'}
-      description={`"${profileName}" is logging in to ${where}; the server asks the following.`}
+      description={`“${profileName}” is logging in to ${where}; the server asks the following.`}
       footer={
         <>
           <Button disabled={busy} onClick={() => void onAnswer(null)}>
@@ -421,7 +425,7 @@ function HostKeyChangedDialog({ suspended }: { suspended: boolean }) {
       onOpenChange={(open) => !open && close()}
       wide
       title="Host key changed: connection refused"
-      description={`"${profile.name}" was stopped because the server's host key is not the one saved for it.`}
+      description={`“${profile.name}” was stopped because the server's host key is not the one saved for it.`}
       footer={
         <Button variant="primary" onClick={close}>
           Done

@@ -51,6 +51,7 @@ export const ProfileItem = memo(function ProfileItem({
           <span className="profile-name">{profile.name}</span>
           <span className="profile-host muted">
             {profile.username}@{profile.host}
+            {profile.port !== 22 ? `:${profile.port}` : ''}
           </span>
           {profile.tags.length > 0 && (
             <span className="tags">

@@ -102,9 +102,7 @@ export function Sidebar() {
         </Button>
       </div>
       <div className="sidebar-list">
-        {profiles?.length === 0 && (
-          <p className="muted sidebar-empty">No profiles yet. Create one with + above.</p>
-        )}
+        {profiles?.length === 0 && <p className="muted sidebar-empty">No profiles yet.</p>}
         {profiles && profiles.length > 0 && visible.length === 0 && (
           <p className="muted sidebar-empty">No profile matches “{query}”.</p>
         )}
