@@ -287,7 +287,7 @@ describe.skipIf(Boolean(skipReason))('the window in real Chromium over npm run d
 
       // Start the forward: the unknown host key is asked about, with the server's real key.
       const row = page.getByRole('listitem', { name: 'Echo service' });
-      await row.getByRole('switch', { name: 'Start Echo service' }).click();
+      await row.getByRole('switch', { name: 'Run Echo service' }).click();
       const hostKey = page.getByRole('dialog', { name: "Trust this server's host key?" });
       await hostKey.waitFor();
       const facts = await hostKey.locator('.prompt-facts').innerText();
@@ -345,13 +345,13 @@ describe.skipIf(Boolean(skipReason))('the window in real Chromium over npm run d
       await waitForText(openCount, /^0 open\s*\/\s*2$/, 'connections closed');
 
       // Off: the row says so, and the port is really released.
-      await row.getByRole('switch', { name: 'Stop Echo service' }).click();
+      await row.getByRole('switch', { name: 'Run Echo service' }).click();
       await waitForText(row.locator('.state-line'), /^Off$/, 'forward off');
       expect(await row.getByRole('button', { name: /^Copy address/ }).count()).toBe(0);
       await waitFor(async () => !(await canConnect('127.0.0.1', port)), WAIT, 'port released');
       await expect(
-        row.getByRole('switch', { name: 'Start Echo service' }).isVisible(),
-      ).resolves.toBe(true);
+        row.getByRole('switch', { name: 'Run Echo service' }).getAttribute('aria-checked'),
+      ).resolves.toBe('false');
 
       // "Accept and save" wrote the server's key to known_hosts.
       const knownHosts = await readFile(knownHostsPath, 'utf8');

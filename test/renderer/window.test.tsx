@@ -104,7 +104,7 @@ describe('the window', () => {
     expect(
       within(row).getByText('localhost:15432 → db.example (ssh) → 10.0.0.5:5432'),
     ).toBeVisible();
-    expect(within(row).getByRole('switch', { name: 'Start postgres' })).not.toBeChecked();
+    expect(within(row).getByRole('switch', { name: 'Run postgres' })).not.toBeChecked();
     expect(within(row).getByText('Off')).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: /^Web box, www@web.example/ }));
@@ -162,7 +162,7 @@ describe('the window', () => {
       model.status.sample(0);
     });
     const row = screen.getByRole('listitem', { name: 'postgres' });
-    expect(within(row).getByRole('switch', { name: 'Stop postgres' })).toBeChecked();
+    expect(within(row).getByRole('switch', { name: 'Run postgres' })).toBeChecked();
     expect(within(row).getByText('Listening')).toBeInTheDocument();
     expect(within(row).getByText(/1 open/)).toBeInTheDocument();
     act(() => {

@@ -78,7 +78,8 @@ export const ForwardRow = memo(function ForwardRow({
       <Switch
         checked={on}
         busy={pending}
-        label={on ? `Stop ${title}` : `Start ${title}`}
+        // A stable name; aria-checked says whether it runs (a name that flips reads oddly).
+        label={`Run ${title}`}
         onCheckedChange={(next) => {
           setIntent(next ? 'start' : 'stop');
           run(() => model.run(next ? 'tunnels.startForward' : 'tunnels.stopForward', ref));
