@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TunnelManager } from '../../electron/engine/manager';
 import { createDispatcher } from '../../electron/ipc/dispatcher';
-import { BurrowService, type FileDialogs } from '../../electron/service/burrow-service';
+import {
+  BurrowService,
+  type FileDialogs,
+  type ServiceDeps,
+} from '../../electron/service/burrow-service';
 import { EncryptedSecretStore, openProfileStore, SettingsStore } from '../../electron/store';
 import { FakeEncryptor } from '../../electron/store/test-support';
 import type { BurrowApi, EventPayloads } from '../../shared/ipc';
@@ -16,6 +20,10 @@ export interface InProcessApiOptions {
   profiles?: NewProfileInput[];
   /** What the "save as" and "open" dialogs answer; by default both are cancelled. */
   dialogs?: Partial<FileDialogs>;
+  /** The ~/.ssh/config import's source; by default there is no config file. */
+  readSshConfig?: ServiceDeps['readSshConfig'];
+  /** false: a keyring that cannot encrypt (Linux without a secret service). */
+  secureStorage?: boolean;
 }
 
 export interface InProcessApi {
@@ -37,10 +45,9 @@ export interface InProcessApi {
 export async function createInProcessApi(options: InProcessApiOptions = {}): Promise<InProcessApi> {
   const dir = await mkdtemp(join(tmpdir(), 'burrow-renderer-'));
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const repo = openProfileStore({
-    dir,
-    secrets: (kv) => new EncryptedSecretStore(kv, new FakeEncryptor()),
-  });
+  const encryptor = new FakeEncryptor();
+  if (options.secureStorage === false) encryptor.available = false;
+  const repo = openProfileStore({ dir, secrets: (kv) => new EncryptedSecretStore(kv, encryptor) });
   for (const profile of options.profiles ?? []) repo.create(profile);
   const service = new BurrowService({
     repo,
@@ -64,7 +71,8 @@ export async function createInProcessApi(options: InProcessApiOptions = {}): Pro
         knownHostsPath: join(dir, 'known_hosts'),
         statusIntervalMs: 20,
       }),
-    readSshConfig: async () => ({ hosts: [], warnings: ['No ~/.ssh/config found.'] }),
+    readSshConfig:
+      options.readSshConfig ?? (async () => ({ hosts: [], warnings: ['No ~/.ssh/config found.'] })),
     info: {
       version: '0.0.0-test',
       platform: process.platform,

@@ -1,22 +1,12 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TunnelManager } from '../../electron/engine/manager';
-import { createDispatcher } from '../../electron/ipc/dispatcher';
-import { BurrowService } from '../../electron/service/burrow-service';
-import { EncryptedSecretStore, openProfileStore, SettingsStore } from '../../electron/store';
-import { FakeEncryptor } from '../../electron/store/test-support';
 import { PromptDialogs } from '../../renderer/src/features/prompts/PromptDialogs';
 import { hostKeyFileType, removeKeyCommand } from '../../renderer/src/features/prompts/prompt-text';
 import { AppModel } from '../../renderer/src/state/app-model';
 import { ModelContext } from '../../renderer/src/state/hooks';
 import { Notices } from '../../renderer/src/ui/Notices';
-import type { BurrowApi, EventPayloads } from '../../shared/ipc';
-import type { EventName } from '../../shared/ipc-names';
-import { createBurrowClient } from '../../shared/ipc-client';
+import type { BurrowApi } from '../../shared/ipc';
 import type { NewProfileInput, Profile } from '../../shared/profile';
 import type { PromptAnswer, PromptRequest } from '../../shared/prompt';
 import type { ProfileStatus } from '../../shared/status';
@@ -244,8 +234,10 @@ describe('prompt dialogs', () => {
   });
 
   it('says why a secret cannot be remembered when secure storage is unavailable', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'burrow-prompts-'));
-    const backend = serviceWithoutKeyring(dir);
+    const backend = await createInProcessApi({
+      profiles: [{ name: 'Staging', host: 'bastion.example', username: 'deploy' }],
+      secureStorage: false,
+    });
     const [profile] = backend.service.profiles();
     const model = await mount(backend);
     expect(model.info.get()?.secureStorage.available).toBe(false);
@@ -255,53 +247,6 @@ describe('prompt dialogs', () => {
     expect(dialog).toHaveTextContent(/Burrow cannot remember the password on this computer: .+/);
   });
 });
-
-/** The real service with a keyring that cannot encrypt (Linux without a secret service). */
-function serviceWithoutKeyring(dir: string) {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const encryptor = new FakeEncryptor();
-  encryptor.available = false;
-  const repo = openProfileStore({ dir, secrets: (kv) => new EncryptedSecretStore(kv, encryptor) });
-  repo.create({ name: 'Staging', host: 'bastion.example', username: 'deploy' });
-  const service = new BurrowService({
-    repo,
-    secrets: repo.secrets!,
-    settings: new SettingsStore(repo.backend),
-    events: {
-      send<E extends EventName>(event: E, payload: EventPayloads[E]) {
-        for (const l of listeners.get(`burrow:${event}`) ?? []) l(structuredClone(payload));
-      },
-    },
-    dialogs: { saveText: async () => null, openText: async () => null },
-    createEngine: ({ prompt, resolveProfile }) =>
-      new TunnelManager({ prompt, resolveProfile, knownHostsPath: join(dir, 'known_hosts') }),
-    readSshConfig: async () => ({ hosts: [], warnings: [] }),
-    info: { version: 'test', platform: process.platform, storePath: join(dir, 'profiles.json') },
-  });
-  const dispatch = createDispatcher(service.handlers);
-  const api = createBurrowClient({
-    invoke: async (channel, payload) =>
-      structuredClone(
-        await dispatch(channel.replace(/^burrow:/, ''), structuredClone(payload), {
-          trustedSender: true,
-        }),
-      ),
-    subscribe: (channel, listener) => {
-      const set = listeners.get(channel) ?? new Set();
-      listeners.set(channel, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
-  });
-  return {
-    api,
-    service,
-    async dispose() {
-      await service.dispose();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 describe('the changed host key dialog', () => {
   const mismatch = (profileId: string, message: string): ProfileStatus => ({

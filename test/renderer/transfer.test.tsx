@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TunnelManager } from '../../electron/engine/manager';
-import { createDispatcher } from '../../electron/ipc/dispatcher';
-import { BurrowService } from '../../electron/service/burrow-service';
-import { EncryptedSecretStore, openProfileStore, SettingsStore } from '../../electron/store';
 import { readSshConfig } from '../../electron/store/ssh-config';
-import { FakeEncryptor } from '../../electron/store/test-support';
 import {
   ImportFileDialog,
   SshConfigDialog,
@@ -19,9 +14,7 @@ import {
 import { AppModel } from '../../renderer/src/state/app-model';
 import { ModelContext } from '../../renderer/src/state/hooks';
 import { Notices } from '../../renderer/src/ui/Notices';
-import type { BurrowApi, EventPayloads } from '../../shared/ipc';
-import { createBurrowClient } from '../../shared/ipc-client';
-import type { EventName } from '../../shared/ipc-names';
+import type { BurrowApi } from '../../shared/ipc';
 import type { NewProfileInput, Profile } from '../../shared/profile';
 import { makeProfileFile, type ProfileFile } from '../../shared/profile-file';
 import { createInProcessApi } from './in-process-api';
@@ -229,24 +222,8 @@ describe('import from ~/.ssh/config', () => {
     const home = join(dir, 'home');
     await mkdir(join(home, '.ssh'), { recursive: true });
     await writeFile(join(home, '.ssh', 'config'), config);
-    const listeners = new Map<string, Set<(payload: unknown) => void>>();
-    const repo = openProfileStore({
-      dir,
-      secrets: (kv) => new EncryptedSecretStore(kv, new FakeEncryptor()),
-    });
-    repo.create({ name: 'staging', host: 'old-staging.example', username: 'deploy' });
-    const service = new BurrowService({
-      repo,
-      secrets: repo.secrets!,
-      settings: new SettingsStore(repo.backend),
-      events: {
-        send<E extends EventName>(event: E, payload: EventPayloads[E]) {
-          for (const l of listeners.get(`burrow:${event}`) ?? []) l(structuredClone(payload));
-        },
-      },
-      dialogs: { saveText: async () => null, openText: async () => null },
-      createEngine: ({ prompt, resolveProfile }) =>
-        new TunnelManager({ prompt, resolveProfile, knownHostsPath: join(dir, 'known_hosts') }),
+    const backend = await createInProcessApi({
+      profiles: [{ name: 'staging', host: 'old-staging.example', username: 'deploy' }],
       readSshConfig: async () => {
         const real = await readSshConfig({ home, env: { USER: 'me' } });
         // A host whose settings Burrow cannot use (the importer itself never produces one).
@@ -258,28 +235,12 @@ describe('import from ~/.ssh/config', () => {
         };
         return { ...real, hosts: [...real.hosts, broken] };
       },
-      info: { version: 'test', platform: process.platform, storePath: join(dir, 'profiles.json') },
-    });
-    const dispatch = createDispatcher(service.handlers);
-    const api = createBurrowClient({
-      invoke: async (channel, payload) =>
-        structuredClone(
-          await dispatch(channel.replace(/^burrow:/, ''), structuredClone(payload), {
-            trustedSender: true,
-          }),
-        ),
-      subscribe: (channel, listener) => {
-        const set = listeners.get(channel) ?? new Set();
-        listeners.set(channel, set);
-        set.add(listener);
-        return () => set.delete(listener);
-      },
     });
     return {
-      api,
+      api: backend.api,
       home,
       dispose: async () => {
-        await service.dispose();
+        await backend.dispose();
         await rm(dir, { recursive: true, force: true });
       },
     };
