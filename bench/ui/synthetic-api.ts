@@ -85,6 +85,7 @@ export function installSyntheticApi(config: {
       }),
     'prompts.pending': () => ok([]),
     'tunnels.log': () => ok([]),
+    'secrets.list': () => ok([]),
   };
   const call = new Proxy(
     {},

@@ -9,6 +9,7 @@ import { ImportFileDialog, SshConfigDialog } from '../features/transfer/Transfer
 import type { AppModel } from '../state/app-model';
 import { ModelContext, useObservable } from '../state/hooks';
 import { Notices } from '../ui/Notices';
+import { ErrorBoundary } from './ErrorBoundary';
 import {
   NavigationContext,
   useNavigation,
@@ -53,7 +54,9 @@ export function App({ model }: { model: AppModel }) {
                 {bridgeError}
               </div>
             )}
-            <Page route={route} profilesLoaded={profiles !== null} />
+            <ErrorBoundary resetKey={JSON.stringify(route)}>
+              <Page route={route} profilesLoaded={profiles !== null} />
+            </ErrorBoundary>
           </main>
         </div>
         <PromptDialogs />
