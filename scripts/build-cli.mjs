@@ -6,13 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = fileURLToPath(new URL('../dist/cli', import.meta.url));
 const outfile = fileURLToPath(new URL('../dist/cli/burrow.mjs', import.meta.url));
 const started = performance.now();
 
 try {
   await build({
-    entryPoints: [fileURLToPath(new URL('../electron/cli/main.ts', import.meta.url))],
-    outfile,
+    entryPoints: { burrow: fileURLToPath(new URL('../electron/cli/main.ts', import.meta.url)) },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    // Code only some commands need (the writable store and its conf/ajv) goes into chunks that
+    // load when used, so `burrow up --file` starts without them.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     target: 'node20',

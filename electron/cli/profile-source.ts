@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import type { Profile } from '../../shared';
-import { defaultStoreDir, readStoreSnapshot, STORE_FILE_NAME, type StoreIssue } from '../store';
+// Modules, not the store's index: the index also loads the writable store and its conf, which
+// `up` and `list` never need (see scripts/build-cli.mjs).
+import type { StoreIssue } from '../store/store-data';
+import { readStoreSnapshot } from '../store/store-file';
+import { defaultStoreDir, STORE_FILE_NAME } from '../store/store-path';
 import { CliError, EXIT } from './cli-error';
 import type { OutputStream } from './io';
 import { loadProfilesFromFile } from './load-profiles';

@@ -4,12 +4,11 @@ import { makeProfileFile, type Profile } from '../../shared';
 import {
   applyImport,
   exportProfileList,
-  openProfileStore,
   previewImport,
-  StoreError,
   type ImportChoice,
   type ImportItem,
-} from '../store';
+} from '../store/import-export';
+import { StoreError } from '../store/store-error';
 import { readSshConfig } from '../store/ssh-config';
 import type {
   ConflictChoice,
@@ -109,6 +108,9 @@ async function importText(
   command: ImportCommand | ImportSshConfigCommand,
   io: CliIo,
 ): Promise<number> {
+  // Loaded here, not at start: conf (and ajv) add ~120 ms to every CLI start, and only the
+  // commands that write the store need it (the bundle splits it into a chunk of its own).
+  const { openProfileStore } = await import('../store/open-store');
   const repo = openProfileStore(command.store !== undefined ? { dir: command.store } : {});
   try {
     for (const issue of repo.loadIssues())
