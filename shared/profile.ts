@@ -147,17 +147,26 @@ export const KeepaliveSchema = z.strictObject({
   maxMissed: wholeNumber(1, 100, '').default(3),
 });
 
-export const ReconnectSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  initialDelayMs: wholeNumber(100, 3_600_000, ' ms').default(1000),
-  maxDelayMs: wholeNumber(100, 3_600_000, ' ms').default(60_000),
+const reconnectFields = {
+  enabled: z.boolean(),
+  initialDelayMs: wholeNumber(100, 3_600_000, ' ms'),
+  maxDelayMs: wholeNumber(100, 3_600_000, ' ms'),
   /** Fraction of each delay added or taken at random, so many clients do not retry in step. */
   jitter: z
     .number({ error: 'must be a number' })
     .min(0, 'must be between 0 and 1')
-    .max(1, 'must be between 0 and 1')
-    .default(0.2),
+    .max(1, 'must be between 0 and 1'),
+};
+
+export const ReconnectSchema = z.strictObject({
+  enabled: reconnectFields.enabled.default(true),
+  initialDelayMs: reconnectFields.initialDelayMs.default(1000),
+  maxDelayMs: reconnectFields.maxDelayMs.default(60_000),
+  jitter: reconnectFields.jitter.default(0.2),
 });
+
+/** Some reconnect fields, the rest kept as they are (no defaults: they would reset the rest). */
+export const ReconnectPatchSchema = z.strictObject(reconnectFields).partial();
 
 /** A profile's fields, before the checks that look across fields (see checkProfile). */
 const profileFields = {

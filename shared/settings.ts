@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReconnectSchema } from './profile';
+import { ReconnectPatchSchema, ReconnectSchema } from './profile';
 
 /** Each setting's own schema, without its default (see AppSettingsSchema for those). */
 const settingFields = {
@@ -53,6 +53,8 @@ export const AppSettingsPatchSchema = z
     ...settingFields,
     /** null puts it back to the default (JSON, unlike IPC, cannot carry an undefined). */
     knownHostsPath: settingFields.knownHostsPath.nullable(),
+    /** The fields named change; the others keep their values. */
+    reconnectDefaults: ReconnectPatchSchema,
   })
   .partial();
 

@@ -48,4 +48,17 @@ describe('SettingsStore', () => {
       }),
     ).toThrow(/reconnectDefaults/);
   });
+
+  it('changes only the reconnect defaults a patch names', () => {
+    const settings = new SettingsStore(openProfileStore({ dir: tempDir() }).backend);
+    settings.update({
+      reconnectDefaults: { enabled: true, initialDelayMs: 5000, maxDelayMs: 300_000, jitter: 0.5 },
+    });
+    expect(settings.update({ reconnectDefaults: { enabled: false } }).reconnectDefaults).toEqual({
+      enabled: false,
+      initialDelayMs: 5000,
+      maxDelayMs: 300_000,
+      jitter: 0.5,
+    });
+  });
 });

@@ -37,7 +37,13 @@ export class SettingsStore {
    * null (or undefined) goes back to its default.
    */
   update(patch: AppSettingsPatch | Partial<AppSettings>): AppSettings {
-    const merged: Record<string, unknown> = { ...this.get(), ...patch };
+    const current = this.get();
+    const merged: Record<string, unknown> = {
+      ...current,
+      ...patch,
+      // Nested: a change to one reconnect default keeps the others.
+      reconnectDefaults: { ...current.reconnectDefaults, ...patch.reconnectDefaults },
+    };
     for (const [key, value] of Object.entries(merged)) if (value == null) delete merged[key];
     const parsed = AppSettingsSchema.safeParse(merged);
     if (!parsed.success)

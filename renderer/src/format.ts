@@ -6,12 +6,20 @@ export function formatBytes(bytes: number): string {
   let value = Math.max(0, bytes);
   let unit = 0;
   const digitsFor = (v: number): number => (unit === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2);
+  /** The value as printed: rounded, with as many decimals as the rounded value needs. */
+  const shown = (): number => {
+    let rounded = Number(value.toFixed(digitsFor(value)));
+    // 9.999 rounds to 10.00, which should print as 10.0 (and 99.95 as 100).
+    rounded = Number(value.toFixed(digitsFor(rounded)));
+    return rounded;
+  };
   // Move up a unit when rounding would print 1024 of this one (1048575 B is "1.00 MB").
-  while (unit < units.length - 1 && Number(value.toFixed(digitsFor(value))) >= 1024) {
+  while (unit < units.length - 1 && shown() >= 1024) {
     value /= 1024;
     unit++;
   }
-  return `${value.toFixed(digitsFor(value))} ${units[unit]}`;
+  const rounded = shown();
+  return `${rounded.toFixed(digitsFor(rounded))} ${units[unit]}`;
 }
 
 export function formatRate(bytesPerSecond: number): string {
@@ -109,7 +117,8 @@ export function hostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '*', '']);
+const IPV4_WILDCARDS = new Set(['0.0.0.0', '*', '']);
+const IPV6_WILDCARDS = new Set(['::', '[::]', '0:0:0:0:0:0:0:0']);
 
 /**
  * The address a client should connect to for a listener: a wildcard bind is reached on loopback
@@ -121,6 +130,10 @@ export function connectAddress(
   bindPort: number,
   serverHost: string,
 ): string {
-  if (!WILDCARDS.has(bindHost)) return hostPort(bindHost, bindPort);
-  return hostPort(type === 'remote' ? serverHost : '127.0.0.1', bindPort);
+  const v4 = IPV4_WILDCARDS.has(bindHost);
+  const v6 = IPV6_WILDCARDS.has(bindHost);
+  if (!v4 && !v6) return hostPort(bindHost, bindPort);
+  if (type === 'remote') return hostPort(serverHost, bindPort);
+  // An IPv6 wildcard listener may take IPv6 only: its loopback is the sure way in.
+  return hostPort(v6 ? '::1' : '127.0.0.1', bindPort);
 }

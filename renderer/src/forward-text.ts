@@ -63,10 +63,12 @@ function where(host: string, port: number | undefined): string {
 
 /** The jump hosts' names as the path shows them. */
 function hops(jumpHosts: JumpHost[], profiles: readonly Profile[]): string[] {
-  return jumpHosts.map((hop) =>
-    'profileId' in hop
-      ? (profiles.find((p) => p.id === hop.profileId)?.host ?? hop.profileId)
-      : hop.host,
+  return jumpHosts.map(
+    (hop) =>
+      ('profileId' in hop
+        ? (profiles.find((p) => p.id === hop.profileId)?.host ?? hop.profileId)
+        : hop.host
+      )?.trim() || '?',
   );
 }
 

@@ -105,6 +105,11 @@ export class AppModel {
         const after = (early ?? []).filter((d) => (d.seq ?? 0) > (snapshot.seq ?? Infinity));
         early = null;
         for (const delta of after) this.status.applyDelta(delta);
+      }).finally(() => {
+        // No picture (main failed to answer): live batches are still better than none.
+        const buffered = early ?? [];
+        early = null;
+        for (const delta of buffered) this.status.applyDelta(delta);
       }),
       load(api.call['settings.get'](undefined), (settings) => this.settings.set(settings)),
       load(api.call['app.info'](undefined), (info) => this.info.set(info)),

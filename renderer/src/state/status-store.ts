@@ -156,6 +156,8 @@ export class StatusStore {
     this.forwards.delete(key);
     this.samples.delete(key);
     touched.add(key);
+    // The profile's dot may have been in trouble because of this forward.
+    touched.add(profileId);
   }
 
   private notify(touched: Set<string>): void {

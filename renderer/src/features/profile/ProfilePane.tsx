@@ -25,6 +25,8 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
   const now = useNow(session.state === 'reconnecting');
   const [pending, run] = usePending();
   const [intent, setIntent] = useState<'start' | 'stop'>('start');
+  // A double click must not make two copies.
+  const [duplicating, duplicate] = usePending();
   const [confirmDelete, setConfirmDelete] = useState(false);
   if (!profile) return null;
 
@@ -89,10 +91,13 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
           <IconButton
             label="Duplicate"
             icon={<Copy size={15} aria-hidden />}
-            onClick={async () => {
-              const copy = await model.run('profiles.duplicate', { profileId });
-              if (copy.ok) navigation.go({ page: 'profile', profileId: copy.value.id });
-            }}
+            busy={duplicating}
+            onClick={() =>
+              duplicate(async () => {
+                const copy = await model.run('profiles.duplicate', { profileId });
+                if (copy.ok) navigation.go({ page: 'profile', profileId: copy.value.id });
+              })
+            }
           />
           <IconButton
             label="Export"

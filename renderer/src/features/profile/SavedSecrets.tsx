@@ -1,6 +1,7 @@
 import { KeyRound } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { SavedSecretView } from '../../../../shared/ipc';
+import { usePending } from '../../app/use-pending';
 import { useModel, useSession } from '../../state/hooks';
 import { Button } from '../../ui/Button';
 
@@ -13,6 +14,7 @@ export function SavedSecrets({ profileId }: { profileId: string }) {
   const session = useSession(profileId);
   const [secrets, setSecrets] = useState<SavedSecretView[]>([]);
   const [version, setVersion] = useState(0);
+  const [forgetting, forget] = usePending();
   // A login may just have remembered one: look again whenever the session changes state.
   useEffect(() => {
     let live = true;
@@ -35,11 +37,14 @@ export function SavedSecrets({ profileId }: { profileId: string }) {
           </span>
           <Button
             variant="ghost"
-            onClick={async () => {
-              const result = await model.run('secrets.delete', { profileId, ...secret });
-              if (result.ok) model.notify('info', 'Forgotten: Burrow will ask next time.');
-              setVersion((v) => v + 1);
-            }}
+            busy={forgetting}
+            onClick={() =>
+              forget(async () => {
+                const result = await model.run('secrets.delete', { profileId, ...secret });
+                if (result.ok) model.notify('info', 'Forgotten: Burrow will ask next time.');
+                setVersion((v) => v + 1);
+              })
+            }
           >
             Forget
           </Button>

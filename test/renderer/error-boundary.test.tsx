@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { ErrorBoundary } from './ErrorBoundary';
+import { ErrorBoundary } from '../../renderer/src/app/ErrorBoundary';
 
 function Broken(): never {
   throw new Error('draw failed');
