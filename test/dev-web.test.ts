@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createBurrowClient, type AppSettings, type BurrowApi, type IpcResult } from '../shared';
-import { devCsp, startDevWeb, type DevWebServer } from '../electron/dev-web/server';
+import { devCsp, insideStore, startDevWeb, type DevWebServer } from '../electron/dev-web/server';
 import { attachBridgeServer, type BridgeServer } from '../electron/dev-web/ws-server';
 import {
   createWebSocketTransport,
@@ -523,5 +523,17 @@ describe('web mode pieces', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('insideStore', () => {
+  it('refuses any path into the store folder, however it is spelled', () => {
+    const store = '/repo/my store (1)';
+    expect(insideStore('/@fs/repo/my%20store%20(1)/profiles.json', store)).toBe(true);
+    expect(insideStore('/@fs/repo/my store (1)/../my store (1)/x', store)).toBe(true);
+    expect(insideStore('/@fs/repo/my%20store%20(1)', store)).toBe(true);
+    expect(insideStore('/@fs/repo/my store (10)/x', store)).toBe(false);
+    expect(insideStore('/src/main.tsx', store)).toBe(false);
+    expect(insideStore('/%E0%A4%A', store)).toBe(true);
   });
 });

@@ -3,14 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep as pathSep } from 'node:path';
 import {
   createServer as createViteServer,
   type Logger,
   type Plugin,
   type ViteDevServer,
 } from 'vite';
-import { rendererConfig } from '../../renderer.vite';
+import { rendererConfig, rendererRoot } from '../../renderer.vite';
 import { BURROW_VERSION } from '../cli/version';
 import { resolveKnownHostsPath } from '../cli/known-hosts-path';
 import { TunnelManager } from '../engine/manager';
@@ -132,6 +132,13 @@ export async function startDevWeb(options: DevWebOptions): Promise<DevWebServer>
       if (req.headers.host !== host) {
         res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(`Burrow's development server answers on ${origin}/ only.\n`);
+        return;
+      }
+      // The store (profiles, saved secrets) is never served, whatever Vite's deny patterns
+      // make of an unusual folder name: checked on the resolved path.
+      if (insideStore(req.url ?? '/', storeDir)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('The profile store is not served.\n');
         return;
       }
       vite.middlewares(req, res);
@@ -395,4 +402,19 @@ function viteLogger(log: (line: string) => void): Logger {
     hasErrorLogged: () => errorLogged,
   };
   return logger;
+}
+
+/** Whether a request path names a file in the store folder (directly or through /@fs/). */
+export function insideStore(url: string, storeDir: string): boolean {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
+  } catch {
+    return true; // Undecodable: refuse rather than guess.
+  }
+  const file = pathname.startsWith('/@fs/')
+    ? resolve(pathname.slice('/@fs'.length))
+    : resolve(rendererRoot, `.${pathname}`);
+  const store = resolve(storeDir);
+  return file === store || file.startsWith(store + pathSep);
 }
