@@ -231,6 +231,31 @@ async function main(): Promise<void> {
     console.log(
       `  budget: a batch every ${period.toFixed(0)} ms; ${perBatchMs < 16 ? 'fits in one frame (16 ms)' : 'DOES NOT fit in one frame (16 ms)'}`,
     );
+
+    // The editor of the same profile: every keystroke re-checks the whole draft (500 forwards)
+    // with the shared schema and re-renders the form.
+    // CSS selectors and raw key presses: a role or label locator would search all 38,000
+    // elements of the page on every press, and that search would be measured too.
+    const opening = performance.now();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const nameField = 'form input[type="text"]';
+    await page.waitForSelector(nameField, { timeout: 120_000 });
+    line(
+      `editor (${options.forwards} forwards): opens in`,
+      `${(performance.now() - opening).toFixed(0)} ms (click to first field shown)`,
+    );
+    await page.focus(nameField);
+    await page.keyboard.press('End');
+    const keys = options.seconds >= 10 ? 40 : 10;
+    const typing = await measure(page, cdp, async () => {
+      for (let i = 0; i < keys; i++) await page.keyboard.press('x');
+      await page.waitForTimeout(200);
+      return keys;
+    });
+    line(
+      `editor (${options.forwards} forwards): per keystroke`,
+      `${((typing.task / keys) * 1000).toFixed(1)} ms main thread (script / style / layout ${((typing.script / keys) * 1000).toFixed(1)} / ${((typing.style / keys) * 1000).toFixed(1)} / ${((typing.layout / keys) * 1000).toFixed(1)} ms; ${await page.evaluate(() => document.getElementsByTagName('*').length)} elements)`,
+    );
   } finally {
     await browser.close();
     server?.close();

@@ -1,9 +1,17 @@
 import { ChevronRight, Plus, TriangleAlert, Trash2 } from 'lucide-react';
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { FORWARD_KINDS, offHostWarnings, pathPicture } from '../../forward-text';
 import { Button, IconButton } from '../../ui/Button';
 import { Field } from '../../ui/Field';
-import { CheckField, fieldSelector, ListError, Section, TextField, useEditor } from './controls';
+import {
+  CheckField,
+  fieldSelector,
+  ListError,
+  Section,
+  TextField,
+  useEditor,
+  type EditorApi,
+} from './controls';
 import {
   forwardForDisplay,
   forwardKey,
@@ -56,6 +64,11 @@ export function Forwards() {
 
 const CARD_FIELDS = ['id', 'type', 'name', 'bindHost', 'bindPort', 'targetHost', 'targetPort'];
 
+/**
+ * One forward in the list. The editor's context changes with every keystroke anywhere in the
+ * form; this slot reads it and hands the card only plain values, so a card whose own forward,
+ * path and state did not change is not drawn again (a profile may hold hundreds of forwards).
+ */
 function ForwardCard({
   forward,
   index,
@@ -66,33 +79,59 @@ function ForwardCard({
   /** The card that gets focus when this one is removed. */
   next: string | undefined;
 }) {
-  const { draft, dispatch, errorFor, touch, profiles, expanded, focusAfterRender } = useEditor();
-  const base = useId();
-  const headingId = `${base}-heading`;
-  const bodyId = `${base}-body`;
-  const open = expanded.has(forward.id);
-  const remote = forward.type === 'remote';
-  const key = (field: string) => forwardKey(forward.id, field);
-  const edit = (patch: Partial<Omit<ForwardDraft, 'id'>>, field: string) =>
-    dispatch({ type: 'forward-edit', id: forward.id, patch, key: key(field) });
-
+  const { draft, dispatch, errorFor, profiles, expanded, focusAfterRender } = useEditor();
   const display = forwardForDisplay(forward);
   const picture = pathPicture(
     { host: draft.host, jumpHosts: jumpHostsForDisplay(draft) },
     display,
     profiles,
   );
-  const warnings = offHostWarnings(display, draft.host);
+  const warnings = offHostWarnings(display, draft.host).join('\n');
+  const hasErrors = CARD_FIELDS.some(
+    (field) => errorFor(forwardKey(forward.id, field)) !== undefined,
+  );
+  return (
+    <ForwardCardView
+      forward={forward}
+      index={index}
+      next={next}
+      open={expanded.has(forward.id)}
+      hasErrors={hasErrors}
+      picture={picture}
+      warnings={warnings}
+      dispatch={dispatch}
+      focusAfterRender={focusAfterRender}
+    />
+  );
+}
+
+const ForwardCardView = memo(function ForwardCardView({
+  forward,
+  index,
+  next,
+  open,
+  hasErrors,
+  picture,
+  warnings,
+  dispatch,
+  focusAfterRender,
+}: {
+  forward: ForwardDraft;
+  index: number;
+  next: string | undefined;
+  open: boolean;
+  hasErrors: boolean;
+  picture: string;
+  /** Off-host warnings, one per line (a string, so that equal ones compare equal). */
+  warnings: string;
+  dispatch: EditorApi['dispatch'];
+  focusAfterRender: EditorApi['focusAfterRender'];
+}) {
+  const base = useId();
+  const headingId = `${base}-heading`;
+  const bodyId = `${base}-body`;
   const kind = FORWARD_KINDS.find((k) => k.type === forward.type);
   const title = forward.name.trim() || `Forward ${index + 1}`;
-  const hasErrors = CARD_FIELDS.some((field) => errorFor(key(field)) !== undefined);
-  const anyPort = forward.bindPort.trim() === '0';
-
-  const chooseBind = (bindChoice: BindChoice) => {
-    edit({ bindChoice }, 'bindHost');
-    if (bindChoice === 'other')
-      focusAfterRender([`[data-forward="${forward.id}"] input${fieldSelector(key('bindHost'))}`]);
-  };
 
   return (
     <li
@@ -107,7 +146,7 @@ function ForwardCard({
               type="button"
               className="forward-toggle"
               aria-expanded={open}
-              aria-controls={bodyId}
+              aria-controls={open ? bodyId : undefined}
               data-toggle
               onClick={() => dispatch({ type: 'forward-expand', id: forward.id, expanded: !open })}
             >
@@ -138,131 +177,154 @@ function ForwardCard({
           {picture}
         </p>
         <div className="forward-warnings" aria-live="polite">
-          {warnings.map((warning) => (
-            <p key={warning} className="warning">
-              <TriangleAlert size={15} aria-hidden className="warning-icon" />
-              <span>{warning}</span>
-            </p>
-          ))}
+          {warnings
+            .split('\n')
+            .filter(Boolean)
+            .map((warning) => (
+              <p key={warning} className="warning">
+                <TriangleAlert size={15} aria-hidden className="warning-icon" />
+                <span>{warning}</span>
+              </p>
+            ))}
         </div>
-
-        <div id={bodyId} className="forward-body" hidden={!open}>
-          <KindChooser forward={forward} onChoose={(type) => edit({ type }, 'type')} />
-
-          <div className="editor-endpoint">
-            <TextField
-              label="Name (optional)"
-              fieldKey={key('name')}
-              value={forward.name}
-              placeholder="e.g. staging database"
-              onChange={(name) => edit({ name }, 'name')}
-              className="editor-name"
-            />
-          </div>
-
-          <div className="editor-endpoint">
-            <Field
-              label={remote ? 'Server listens on' : 'Listens on'}
-              error={forward.bindChoice === 'other' ? undefined : errorFor(key('bindHost'))}
-              hint={
-                remote
-                  ? 'Who can connect to the port on the server.'
-                  : 'Who can connect to the port on this computer.'
-              }
-            >
-              {(control) => (
-                <select
-                  {...control}
-                  value={forward.bindChoice}
-                  data-field={forward.bindChoice === 'other' ? undefined : key('bindHost')}
-                  onChange={(e) => chooseBind(e.target.value as BindChoice)}
-                  onBlur={() => touch(key('bindHost'))}
-                >
-                  <option value="loopback">
-                    {remote ? 'The server only (127.0.0.1)' : 'This computer only (127.0.0.1)'}
-                  </option>
-                  <option value="all">All interfaces (0.0.0.0)</option>
-                  <option value="other">Other address…</option>
-                </select>
-              )}
-            </Field>
-            {forward.bindChoice === 'other' && (
-              <TextField
-                label={remote ? 'Server address to listen on' : 'Address to listen on'}
-                fieldKey={key('bindHost')}
-                value={forward.bindOther}
-                placeholder={remote ? 'e.g. 10.0.0.2' : 'e.g. 192.168.1.20'}
-                hint="One of its own addresses, e.g. on the local network."
-                onChange={(bindOther) => edit({ bindOther }, 'bindHost')}
-              />
-            )}
-            <TextField
-              label={remote ? 'Server port' : 'Listen port'}
-              fieldKey={key('bindPort')}
-              value={forward.bindPort}
-              numeric
-              className="editor-port"
-              placeholder="e.g. 5432"
-              hint={
-                anyPort ? (
-                  <span className="editor-any-port">
-                    Any free port: {remote ? 'the server picks one' : 'Burrow picks one'} each time
-                    it starts, and shows it.
-                  </span>
-                ) : (
-                  '0 = any free port'
-                )
-              }
-              onChange={(bindPort) => edit({ bindPort }, 'bindPort')}
-            />
-          </div>
-
-          {forward.type === 'dynamic' ? (
-            <p className="field-hint editor-note">
-              Set this address as the SOCKS proxy (SOCKS5 or 4a) of a browser or app: each
-              connection it makes goes out through the server.
-            </p>
-          ) : (
-            <div className="editor-endpoint">
-              <TextField
-                label={
-                  remote
-                    ? 'Target host (as this computer sees it)'
-                    : 'Target host (as the server sees it)'
-                }
-                fieldKey={key('targetHost')}
-                value={forward.targetHost}
-                placeholder={remote ? '127.0.0.1' : 'e.g. 10.0.0.5'}
-                hint={remote ? '127.0.0.1 is this computer.' : '127.0.0.1 is the server itself.'}
-                onChange={(targetHost) => edit({ targetHost }, 'targetHost')}
-              />
-              <TextField
-                label="Target port"
-                fieldKey={key('targetPort')}
-                value={forward.targetPort}
-                numeric
-                className="editor-port"
-                placeholder="e.g. 5432"
-                onChange={(targetPort) => edit({ targetPort }, 'targetPort')}
-              />
-            </div>
-          )}
-
-          <CheckField
-            label="Starts with the profile"
-            checked={forward.enabled}
-            fieldKey={key('enabled')}
-            hint="When off, the forward is kept here and started only when you ask."
-            onChange={(enabled) => edit({ enabled }, 'enabled')}
-          />
-          {errorFor(key('id')) && (
-            <div className="field-error" role="alert">
-              {errorFor(key('id'))}
-            </div>
-          )}
-        </div>
+        {/* Only an open card has its fields in the page: hundreds of hidden forms cost seconds. */}
+        {open && <ForwardBody forward={forward} id={bodyId} />}
       </div>
     </li>
+  );
+});
+
+/** The fields of an open card; these follow the editor's context (errors, touched fields). */
+function ForwardBody({ forward, id }: { forward: ForwardDraft; id: string }) {
+  const { dispatch, errorFor, touch, focusAfterRender } = useEditor();
+  const remote = forward.type === 'remote';
+  const key = (field: string) => forwardKey(forward.id, field);
+  const edit = (patch: Partial<Omit<ForwardDraft, 'id'>>, field: string) =>
+    dispatch({ type: 'forward-edit', id: forward.id, patch, key: key(field) });
+  const anyPort = forward.bindPort.trim() === '0';
+
+  const chooseBind = (bindChoice: BindChoice) => {
+    edit({ bindChoice }, 'bindHost');
+    if (bindChoice === 'other')
+      focusAfterRender([`[data-forward="${forward.id}"] input${fieldSelector(key('bindHost'))}`]);
+  };
+
+  return (
+    <div id={id} className="forward-body">
+      <KindChooser forward={forward} onChoose={(type) => edit({ type }, 'type')} />
+
+      <div className="editor-endpoint">
+        <TextField
+          label="Name (optional)"
+          fieldKey={key('name')}
+          value={forward.name}
+          placeholder="e.g. staging database"
+          onChange={(name) => edit({ name }, 'name')}
+          className="editor-name"
+        />
+      </div>
+
+      <div className="editor-endpoint">
+        <Field
+          label={remote ? 'Server listens on' : 'Listens on'}
+          error={forward.bindChoice === 'other' ? undefined : errorFor(key('bindHost'))}
+          hint={
+            remote
+              ? 'Who can connect to the port on the server.'
+              : 'Who can connect to the port on this computer.'
+          }
+        >
+          {(control) => (
+            <select
+              {...control}
+              value={forward.bindChoice}
+              data-field={forward.bindChoice === 'other' ? undefined : key('bindHost')}
+              onChange={(e) => chooseBind(e.target.value as BindChoice)}
+              onBlur={() => touch(key('bindHost'))}
+            >
+              <option value="loopback">
+                {remote ? 'The server only (127.0.0.1)' : 'This computer only (127.0.0.1)'}
+              </option>
+              <option value="all">All interfaces (0.0.0.0)</option>
+              <option value="other">Other address…</option>
+            </select>
+          )}
+        </Field>
+        {forward.bindChoice === 'other' && (
+          <TextField
+            label={remote ? 'Server address to listen on' : 'Address to listen on'}
+            fieldKey={key('bindHost')}
+            value={forward.bindOther}
+            placeholder={remote ? 'e.g. 10.0.0.2' : 'e.g. 192.168.1.20'}
+            hint="One of its own addresses, e.g. on the local network."
+            onChange={(bindOther) => edit({ bindOther }, 'bindHost')}
+          />
+        )}
+        <TextField
+          label={remote ? 'Server port' : 'Listen port'}
+          fieldKey={key('bindPort')}
+          value={forward.bindPort}
+          numeric
+          className="editor-port"
+          placeholder="e.g. 5432"
+          hint={
+            anyPort ? (
+              <span className="editor-any-port">
+                Any free port: {remote ? 'the server picks one' : 'Burrow picks one'} each time it
+                starts, and shows it.
+              </span>
+            ) : (
+              '0 = any free port'
+            )
+          }
+          onChange={(bindPort) => edit({ bindPort }, 'bindPort')}
+        />
+      </div>
+
+      {forward.type === 'dynamic' ? (
+        <p className="field-hint editor-note">
+          Set this address as the SOCKS proxy (SOCKS5 or 4a) of a browser or app: each connection it
+          makes goes out through the server.
+        </p>
+      ) : (
+        <div className="editor-endpoint">
+          <TextField
+            label={
+              remote
+                ? 'Target host (as this computer sees it)'
+                : 'Target host (as the server sees it)'
+            }
+            fieldKey={key('targetHost')}
+            value={forward.targetHost}
+            placeholder={remote ? '127.0.0.1' : 'e.g. 10.0.0.5'}
+            hint={remote ? '127.0.0.1 is this computer.' : '127.0.0.1 is the server itself.'}
+            onChange={(targetHost) => edit({ targetHost }, 'targetHost')}
+          />
+          <TextField
+            label="Target port"
+            fieldKey={key('targetPort')}
+            value={forward.targetPort}
+            numeric
+            className="editor-port"
+            placeholder="e.g. 5432"
+            onChange={(targetPort) => edit({ targetPort }, 'targetPort')}
+          />
+        </div>
+      )}
+
+      <CheckField
+        label="Starts with the profile"
+        checked={forward.enabled}
+        fieldKey={key('enabled')}
+        hint="When off, the forward is kept here and started only when you ask."
+        onChange={(enabled) => edit({ enabled }, 'enabled')}
+      />
+      {errorFor(key('id')) && (
+        <div className="field-error" role="alert">
+          {errorFor(key('id'))}
+        </div>
+      )}
+    </div>
   );
 }
 

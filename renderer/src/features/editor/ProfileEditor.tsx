@@ -1,5 +1,6 @@
 import { Save } from 'lucide-react';
 import {
+  useCallback,
   useEffect,
   useId,
   useLayoutEffect,
@@ -129,6 +130,10 @@ function EditorForm({ profile, profiles, settings, focusForwardId, onDone }: Edi
   const pendingFocus = useRef<string[] | null>(null);
 
   const validation = useMemo(() => validateDraft(draft, profiles), [draft, profiles]);
+  // Stable, so that forward cards that did not change are not drawn again.
+  const focusAfterRender = useCallback((selectors: string[]) => {
+    pendingFocus.current = selectors;
+  }, []);
 
   /** Errors the user should see now: touched fields, everything after a save attempt. */
   const visible = useMemo(() => {
@@ -151,11 +156,9 @@ function EditorForm({ profile, profiles, settings, focusForwardId, onDone }: Edi
         return message === undefined ? undefined : sentence(message);
       },
       touch: (key) => dispatch({ type: 'touch', key }),
-      focusAfterRender: (selectors) => {
-        pendingFocus.current = selectors;
-      },
+      focusAfterRender,
     }),
-    [draft, profiles, state.expanded, visible],
+    [draft, profiles, state.expanded, visible, focusAfterRender],
   );
 
   // Focus asked for by the last action (a moved row's button, a new card), once it is on screen.
