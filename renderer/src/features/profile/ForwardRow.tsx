@@ -50,8 +50,8 @@ export const ForwardRow = memo(function ForwardRow({
   const state = view?.status.state ?? STOPPED;
   const counters = view?.status.counters;
   const on = state.state === 'active' || state.state === 'starting';
-  const title =
-    forward.name || `${forwardKindTitle(forward.type)} ${forward.bindPort || ''}`.trim();
+  // Unnamed: its port says which one it is (the badge beside it already says its kind).
+  const title = forward.name || (forward.bindPort ? `Port ${forward.bindPort}` : 'Any free port');
   const lastError = state.state === 'error' ? undefined : view?.status.lastError;
   const error = state.state === 'error' ? state.error : lastError;
   const address =
