@@ -14,21 +14,11 @@ import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { build } from 'vite';
 import { rendererConfig } from '../renderer.vite';
+import { chromiumAvailability, launchChromium } from '../test/support/browser';
 import { installSyntheticApi } from './ui/synthetic-api';
-
-const CHROMIUM = process.env.BURROW_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Options {
   /** Print the functions that took the most main-thread time during the busy run. */
@@ -144,7 +134,9 @@ async function printProfile(cdp: CDPSession): Promise<void> {
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const outDir = await mkdtemp(join(tmpdir(), 'burrow-ui-bench-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const available = chromiumAvailability();
+  if (!available.ok) throw new Error(`bench:ui needs Chromium: ${available.reason}`);
+  const browser = await launchChromium();
   let server: Server | undefined;
   try {
     await build({

@@ -32,8 +32,12 @@ export function formatIn(ms: number): string {
   return seconds < 120 ? `in ${seconds}s` : `in ${Math.floor(seconds / 60)}m`;
 }
 
+/** `HH:MM:SS` in local time, the same in every locale (copied text is read by people and grep). */
 export function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour12: false });
+  const d = new Date(at);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
 }
 
 /** How a state looks at a glance: the dot's colour and its accessible word. */

@@ -70,7 +70,7 @@ describe('the profile log', () => {
     expect(lines[0]).toMatch(
       new RegExp(`^\\d\\d:\\d\\d:\\d\\d info Connecting to 127\\.0\\.0\\.1:${port}\\.$`),
     );
-    expect(await screen.findByText('Log copied')).toBeInTheDocument();
+    expect(await screen.findByText('Copied the log')).toBeInTheDocument();
   });
 
   it('says so when the clipboard refuses', async () => {

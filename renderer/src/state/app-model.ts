@@ -3,7 +3,6 @@ import type {
   BurrowApi,
   CommandInput,
   CommandOutput,
-  IpcError,
   IpcResult,
   PendingPrompt,
 } from '../../../shared/ipc';
@@ -134,7 +133,7 @@ export class AppModel {
       input: CommandInput<K>,
     ) => Promise<IpcResult<CommandOutput<K>>>;
     const result = await call(input);
-    if (!result.ok && !options.quiet) this.notify('error', describeError(result.error));
+    if (!result.ok && !options.quiet) this.notify('error', result.error.message);
     return result;
   }
 
@@ -191,9 +190,4 @@ export class AppModel {
   private numbered(entry: LogEntry): LogLine {
     return { ...entry, seq: ++this.logSeq };
   }
-}
-
-/** A failed command as one sentence for a notice. */
-export function describeError(error: IpcError): string {
-  return error.message;
 }

@@ -66,12 +66,6 @@ export function useForward(profileId: string, forwardId: string): ForwardView | 
   return useSyncExternalStore(subscribe, () => status.forward(profileId, forwardId));
 }
 
-/** Re-renders on any status change: only for small summaries (the "N running" header). */
-export function useStatusVersion(): number {
-  const { status } = useModel();
-  return useSyncExternalStore(status.subscribeAll, () => status.getVersion());
-}
-
 export function useLog(profileId: string) {
   const model = useModel();
   return useObservable(model.log(profileId));

@@ -45,7 +45,6 @@ export class StatusStore {
   private readonly samples = new Map<string, Sample>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly anyListeners = new Set<Listener>();
-  private version = 0;
 
   /** Replaces everything with a full snapshot (the window's first picture, or after a reload). */
   applySnapshot(snapshot: EngineSnapshot, now = Date.now()): void {
@@ -130,11 +129,6 @@ export class StatusStore {
     return this.forwards.get(forwardKey(profileId, forwardId));
   }
 
-  /** Bumped on every change anywhere: for views that summarise everything (the tray-like header). */
-  getVersion(): number {
-    return this.version;
-  }
-
   /** Listens to one profile's session (and its forwards' states), or to one forward. */
   subscribe(key: string, listener: Listener): () => void {
     let set = this.listeners.get(key);
@@ -162,7 +156,6 @@ export class StatusStore {
 
   private notify(touched: Set<string>): void {
     if (touched.size === 0) return;
-    this.version++;
     for (const key of touched) this.listeners.get(key)?.forEach((listener) => listener());
     this.anyListeners.forEach((listener) => listener());
   }

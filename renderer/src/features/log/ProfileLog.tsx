@@ -1,7 +1,8 @@
 import { Copy } from 'lucide-react';
 import { useLayoutEffect, useRef } from 'react';
 import type { LogEntry } from '../../../../shared/status';
-import type { AppModel } from '../../state/app-model';
+import { copyText } from '../../app/clipboard';
+import { formatTime } from '../../format';
 import { useLog, useModel } from '../../state/hooks';
 import { Button } from '../../ui/Button';
 import './log.css';
@@ -9,30 +10,9 @@ import './log.css';
 /** Pixels from the bottom that still count as "at the bottom" (rounding, a partial line). */
 const BOTTOM_SLACK = 24;
 
-/** `HH:MM:SS` in local time, the same in every locale (copied text is read by people and grep). */
-export function clockTime(at: number): string {
-  const d = new Date(at);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()]
-    .map((n) => String(n).padStart(2, '0'))
-    .join(':');
-}
-
 /** The log as plain text, one `HH:MM:SS level message` line per entry. */
 export function logText(entries: readonly LogEntry[]): string {
-  return entries.map((e) => `${clockTime(e.at)} ${e.level} ${e.message}`).join('\n');
-}
-
-async function copyLog(model: AppModel, entries: readonly LogEntry[]): Promise<void> {
-  try {
-    if (!navigator.clipboard) throw new Error('no clipboard');
-    await navigator.clipboard.writeText(logText(entries));
-    model.notify('info', 'Log copied');
-  } catch {
-    model.notify(
-      'error',
-      'Could not copy the log: the clipboard refused. Select the lines instead.',
-    );
-  }
+  return entries.map((e) => `${formatTime(e.at)} ${e.level} ${e.message}`).join('\n');
 }
 
 /**
@@ -66,7 +46,7 @@ export function ProfileLog({ profileId }: { profileId: string }) {
         <Button
           icon={<Copy size={14} aria-hidden />}
           disabled={!count}
-          onClick={() => entries && void copyLog(model, entries)}
+          onClick={() => entries && void copyText(model, logText(entries), 'the log')}
         >
           Copy log
         </Button>
@@ -88,7 +68,7 @@ export function ProfileLog({ profileId }: { profileId: string }) {
           {(entries ?? []).map((entry) => (
             <li key={entry.seq} className={`log-line log-${entry.level}`}>
               <time className="log-time" dateTime={new Date(entry.at).toISOString()}>
-                {clockTime(entry.at)}
+                {formatTime(entry.at)}
               </time>
               <span className={`log-level log-level-${entry.level}`}>{entry.level}</span>
               <span className="log-message">{entry.message}</span>
