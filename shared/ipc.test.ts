@@ -13,7 +13,10 @@ describe('the IPC contract', () => {
   it('types inputs and outputs from the specs', () => {
     expectTypeOf<CommandOutput<'profiles.list'>>().toEqualTypeOf<Profile[]>();
     expectTypeOf<CommandOutput<'tunnels.start'>>().toEqualTypeOf<void>();
-    expectTypeOf<CommandOutput<'transfer.exportToFile'>>().toEqualTypeOf<{ path: string } | null>();
+    expectTypeOf<CommandOutput<'transfer.exportToFile'>>().toEqualTypeOf<{
+      path: string;
+      count: number;
+    } | null>();
     expectTypeOf<CommandInput<'tunnels.start'>>().toEqualTypeOf<{ profileId: string }>();
     expectTypeOf<BurrowApi['call']['profiles.delete']>().parameters.toEqualTypeOf<
       [{ profileId: string }]

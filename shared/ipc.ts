@@ -156,7 +156,8 @@ export const commands = {
     }),
   ),
 
-  'transfer.exportToFile': command<{ path: string } | null>()(
+  /** Where the file went and how many profiles it holds (with the jump hosts they need). */
+  'transfer.exportToFile': command<{ path: string; count: number } | null>()(
     z.strictObject({ ids: Ids.optional() }),
   ),
   'transfer.previewImportFile': command<ImportPreviewView | null>()(NoInput),

@@ -223,7 +223,7 @@ describe('the Burrow service over the IPC contract', () => {
     const id = created.ok ? created.value.id : '';
     expect(await api.call['transfer.exportToFile']({ ids: [id] })).toEqual({
       ok: true,
-      value: { path: join(dir, 'burrow-profiles.json') },
+      value: { path: join(dir, 'burrow-profiles.json'), count: 1 },
     });
     const exported = JSON.parse(saved[0]!.text);
     expect(exported).toMatchObject({

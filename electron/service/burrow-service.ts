@@ -212,9 +212,10 @@ export class BurrowService {
         secrets.delete({ profileId, kind, target }),
 
       'transfer.exportToFile': async ({ ids }) => {
-        const text = `${JSON.stringify(exportProfiles(repo, ids), null, 2)}\n`;
+        const file = exportProfiles(repo, ids);
+        const text = `${JSON.stringify(file, null, 2)}\n`;
         const path = await dialogs.saveText('burrow-profiles.json', text);
-        return path === null ? null : { path };
+        return path === null ? null : { path, count: file.profiles.length };
       },
       'transfer.previewImportFile': async () => {
         const file = await dialogs.openText();

@@ -84,6 +84,7 @@ describe('export', () => {
 
     await expect(exportProfiles(model)).resolves.toEqual({
       path: '/home/me/burrow-profiles.json',
+      count: 3,
     });
     expect(model.notices.get().map((n) => n.text)).toEqual([
       'Exported 3 profiles to /home/me/burrow-profiles.json',

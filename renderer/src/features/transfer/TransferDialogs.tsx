@@ -31,23 +31,6 @@ function serverOf(profile: Profile): string {
 
 // ---- export ------------------------------------------------------------------------------------
 
-/** The profiles an export writes: the chosen ones plus the saved jump hosts they go through. */
-function exportedIds(all: readonly Profile[], ids?: readonly string[]): Set<string> {
-  if (!ids) return new Set(all.map((p) => p.id));
-  const byId = new Map(all.map((p) => [p.id, p]));
-  const chosen = new Set(ids);
-  const pending = [...ids];
-  while (pending.length) {
-    for (const hop of byId.get(pending.pop() as string)?.jumpHosts ?? []) {
-      if ('profileId' in hop && !chosen.has(hop.profileId)) {
-        chosen.add(hop.profileId);
-        pending.push(hop.profileId);
-      }
-    }
-  }
-  return chosen;
-}
-
 /**
  * Exports the given profiles (all when `ids` is absent) to a file the user picks in main's save
  * dialog, and says where it went. Resolves with the path, or null when cancelled or failed (a
@@ -56,11 +39,12 @@ function exportedIds(all: readonly Profile[], ids?: readonly string[]): Set<stri
 export async function exportProfiles(
   model: AppModel,
   ids?: string[],
-): Promise<{ path: string } | null> {
+): Promise<{ path: string; count: number } | null> {
   const result = await model.run('transfer.exportToFile', ids ? { ids } : {});
   if (!result.ok || result.value === null) return null;
-  const count = exportedIds(model.profiles.get() ?? [], ids).size;
-  model.notify('info', `Exported ${plural(count, 'profile')} to ${result.value.path}`);
+  // Main counts what it wrote, jump-host profiles the chosen ones need included.
+  const { path, count } = result.value;
+  model.notify('info', `Exported ${plural(count, 'profile')} to ${path}`);
   return result.value;
 }
 
