@@ -1,5 +1,5 @@
 import { ChevronRight, Plus, TriangleAlert, Trash2 } from 'lucide-react';
-import { memo, useId } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { FORWARD_KINDS, offHostWarnings, pathPicture } from '../../forward-text';
 import { Button, IconButton } from '../../ui/Button';
 import { Field } from '../../ui/Field';
@@ -23,6 +23,12 @@ import {
 
 export function Forwards() {
   const { draft, dispatch, focusAfterRender } = useEditor();
+  // What every card's path picture needs, worked out once per render rather than per card.
+  const { host, jumpHosts } = draft;
+  const server = useMemo(
+    () => ({ host, jumpHosts: jumpHostsForDisplay({ jumpHosts }) }),
+    [host, jumpHosts],
+  );
   return (
     <Section
       title="Forwards"
@@ -37,6 +43,7 @@ export function Forwards() {
           {draft.forwards.map((forward, index) => (
             <ForwardCard
               key={forward.id}
+              server={server}
               forward={forward}
               index={index}
               next={draft.forwards[index + 1]?.id ?? draft.forwards[index - 1]?.id}
@@ -70,23 +77,22 @@ const CARD_FIELDS = ['id', 'type', 'name', 'bindHost', 'bindPort', 'targetHost',
  * path and state did not change is not drawn again (a profile may hold hundreds of forwards).
  */
 function ForwardCard({
+  server,
   forward,
   index,
   next,
 }: {
+  /** The profile's host and jump hosts, as the path picture reads them. */
+  server: Parameters<typeof pathPicture>[0];
   forward: ForwardDraft;
   index: number;
   /** The card that gets focus when this one is removed. */
   next: string | undefined;
 }) {
-  const { draft, dispatch, errorFor, profiles, expanded, focusAfterRender } = useEditor();
+  const { dispatch, errorFor, profiles, expanded, focusAfterRender } = useEditor();
   const display = forwardForDisplay(forward);
-  const picture = pathPicture(
-    { host: draft.host, jumpHosts: jumpHostsForDisplay(draft) },
-    display,
-    profiles,
-  );
-  const warnings = offHostWarnings(display, draft.host).join('\n');
+  const picture = pathPicture(server, display, profiles);
+  const warnings = offHostWarnings(display, server.host).join('\n');
   const hasErrors = CARD_FIELDS.some(
     (field) => errorFor(forwardKey(forward.id, field)) !== undefined,
   );

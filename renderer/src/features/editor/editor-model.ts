@@ -297,7 +297,7 @@ export function forwardForDisplay(forward: ForwardDraft): Partial<Forward> & { t
 }
 
 /** The jump hosts as pathPicture wants them (typed-in ones may still be empty). */
-export function jumpHostsForDisplay(draft: ProfileDraft): JumpHost[] {
+export function jumpHostsForDisplay(draft: Pick<ProfileDraft, 'jumpHosts'>): JumpHost[] {
   return draft.jumpHosts.map((hop) =>
     hop.mode === 'profile'
       ? { profileId: hop.profileId || '?' }
