@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ReconnectPatchSchema, ReconnectSchema } from './profile';
 
+/** Where host keys are checked unless the settings name another file (OpenSSH's own). */
+export const DEFAULT_KNOWN_HOSTS = '~/.ssh/known_hosts';
+
 /** Each setting's own schema, without its default (see AppSettingsSchema for those). */
 const settingFields = {
   theme: z.enum(['system', 'light', 'dark']),

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppSettings } from '../../shared';
+import { resolveKnownHostsPath } from '../cli/known-hosts-path';
 import { onShutdownSignal } from '../cli/signals';
 import { nativeCryptoStatus } from '../engine/crypto-binding';
 import { TunnelManager } from '../engine/manager';
@@ -41,11 +42,6 @@ const preloadPath = join(here, '../preload/index.cjs');
 const ONLINE_CHECK_MS = 5000;
 /** How long quitting waits for tunnels to stop before it quits anyway. */
 const QUIT_TIMEOUT_MS = 10_000;
-
-/** `~/x` as the user means it; the setting is checked to be absolute or to start with ~. */
-function expandHome(path: string): string {
-  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
 
 let mainWindow: BrowserWindow | undefined;
 let service: BurrowService | undefined;
@@ -97,8 +93,8 @@ function startService(): BurrowService {
       new TunnelManager({
         prompt,
         resolveProfile,
-        knownHostsPath: () =>
-          expandHome(settingsStore.get().knownHostsPath ?? '~/.ssh/known_hosts'),
+        // The CLI's rule: OpenSSH's own file by default, a leading ~ expanded.
+        knownHostsPath: () => resolveKnownHostsPath(settingsStore.get().knownHostsPath, homedir()),
       }),
     readSshConfig: () => readSshConfig(),
     info: {

@@ -3,19 +3,14 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import type { PendingPrompt } from '../../../../shared/ipc';
 import type { Profile } from '../../../../shared/profile';
 import type { PromptRequest } from '../../../../shared/prompt';
+import { DEFAULT_KNOWN_HOSTS } from '../../../../shared/settings';
 import { copyText } from '../../app/clipboard';
 import { hostPort } from '../../format';
 import { useAppInfo, useModel, usePrompts, useProfiles, useSettings } from '../../state/hooks';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { Field } from '../../ui/Field';
-import {
-  DEFAULT_KNOWN_HOSTS,
-  hostKeyFileType,
-  mismatchedHost,
-  promptPlace,
-  removeKeyCommand,
-} from './prompt-text';
+import { hostKeyFileType, mismatchedHost, promptPlace, removeKeyCommand } from './prompt-text';
 import './prompts.css';
 
 type Answer = 'accept-once' | 'accept-save' | 'reject' | string | string[] | null;

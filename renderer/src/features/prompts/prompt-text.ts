@@ -2,9 +2,6 @@ import type { Profile } from '../../../../shared/profile';
 import type { PromptContext } from '../../../../shared/prompt';
 import { hostPort } from '../../format';
 
-/** The default the engine uses when the known_hosts setting is not set. */
-export const DEFAULT_KNOWN_HOSTS = '~/.ssh/known_hosts';
-
 /**
  * Where a question is from, in words: the profile, and the host it is about. A question about a
  * jump host names that hop, since its key or password is not the target server's.

@@ -2,13 +2,13 @@ import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { IpcError } from '../../../../shared/ipc';
 import {
   AppSettingsPatchSchema,
+  DEFAULT_KNOWN_HOSTS,
   type AppSettings,
   type AppSettingsPatch,
 } from '../../../../shared/settings';
 import { useAppInfo, useModel, useSettings } from '../../state/hooks';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
-import { DEFAULT_KNOWN_HOSTS } from '../prompts/prompt-text';
 import './settings.css';
 
 type Patch = AppSettingsPatch;
