@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDevWeb, type DevWebServer } from '../electron/dev-web/server';
+import { createDispatcher } from '../electron/ipc/dispatcher';
 import type { BurrowService } from '../electron/service/burrow-service';
-import { commands, type CommandInput, type CommandName, type CommandOutput } from '../shared';
+import type { CommandInput, CommandName, CommandOutput } from '../shared';
 import {
   chromiumAvailability,
   launchChromium,
@@ -35,15 +36,15 @@ const TEST_TIMEOUT = 90_000;
 /** The first test also takes twelve screenshots and waits for Vite's first compile. */
 const FIRST_TEST_TIMEOUT = 180_000;
 
-/** A command through the service, its input parsed as the IPC dispatcher would (defaults filled). */
+/** A command through the real dispatcher, as the window's own requests go. */
 async function call<K extends CommandName>(
   service: BurrowService,
   name: K,
   input: CommandInput<K>,
 ): Promise<CommandOutput<K>> {
-  const parsed = commands[name].input.parse(input) as Parameters<BurrowService['handlers'][K]>[0];
-  const handler = service.handlers[name] as (input: unknown) => unknown;
-  return (await handler(parsed)) as CommandOutput<K>;
+  const result = await createDispatcher(service.handlers)(name, input, { trustedSender: true });
+  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+  return result.value as CommandOutput<K>;
 }
 
 /** Polls a locator's text until it matches. */

@@ -74,20 +74,22 @@ export function sessionWord(session: SessionState): string {
   }
 }
 
-/** The session state in words, exactly as the engine reported it. */
+/** The session state in words, exactly as the engine reported it, with its countdown. */
 export function sessionLabel(session: SessionState, now = Date.now()): string {
-  switch (session.state) {
-    case 'stopped':
-      return 'Stopped';
-    case 'connecting':
-      return 'Connecting…';
-    case 'connected':
-      return 'Connected';
-    case 'reconnecting':
-      return `Reconnecting (attempt ${session.attempt}, ${formatIn(session.retryAt - now)})`;
-    case 'error':
-      return 'Failed';
-  }
+  return `${sessionWord(session)}${reconnectCountdown(session, now)}`;
+}
+
+/** " (attempt 2, in 4s)" while reconnecting, else nothing. */
+export function reconnectCountdown(session: SessionState, now = Date.now()): string {
+  return session.state === 'reconnecting'
+    ? ` (attempt ${session.attempt}, ${formatIn(session.retryAt - now)})`
+    : '';
+}
+
+/** A session that is on: connected, or trying to be (a failed one runs nothing). */
+export function sessionIsOn(session: SessionState | undefined): boolean {
+  const state = session?.state;
+  return state === 'connecting' || state === 'connected' || state === 'reconnecting';
 }
 
 export function forwardTone(state: ForwardState): Tone {

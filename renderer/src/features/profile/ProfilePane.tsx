@@ -4,7 +4,13 @@ import { useState } from 'react';
 import { NEW_FORWARD, useNavigation } from '../../app/navigation';
 import { useNow } from '../../app/use-now';
 import { usePending } from '../../app/use-pending';
-import { formatIn, sessionLabel, sessionTone, sessionWord } from '../../format';
+import {
+  reconnectCountdown,
+  sessionIsOn,
+  sessionLabel,
+  sessionTone,
+  sessionWord,
+} from '../../format';
 import { useModel, useProfiles, useSession } from '../../state/hooks';
 import { Button, IconButton } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
@@ -30,7 +36,7 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
   const [confirmDelete, setConfirmDelete] = useState(false);
   if (!profile) return null;
 
-  const on = session.state !== 'stopped' && session.state !== 'error';
+  const on = sessionIsOn(session);
   const error =
     session.state === 'error'
       ? session.error
@@ -62,12 +68,7 @@ export function ProfilePane({ profileId, tab }: { profileId: string; tab?: 'forw
             <span className="session-label" aria-live="polite">
               {sessionWord(session)}
             </span>
-            {session.state === 'reconnecting' && (
-              <span>
-                {' '}
-                (attempt {session.attempt}, {formatIn(session.retryAt - now)})
-              </span>
-            )}
+            {reconnectCountdown(session, now)}
           </div>
         </div>
         <div className="toolbar">

@@ -4,7 +4,7 @@ import type { Profile } from '../../../../shared/profile';
 import type { ProfileStatus } from '../../../../shared/status';
 import { useNavigation } from '../../app/navigation';
 import { usePending } from '../../app/use-pending';
-import { sessionTone, sessionWord, type Tone } from '../../format';
+import { sessionIsOn, sessionTone, sessionWord, type Tone } from '../../format';
 import { useModel, useProfileStatus } from '../../state/hooks';
 import { IconButton } from '../../ui/Button';
 import { StateDot } from '../../ui/StateDot';
@@ -16,11 +16,6 @@ export function profileTone(status: ProfileStatus | undefined): Tone {
   if (tone === 'ok' && Object.values(status.forwards).some((f) => f.state.state === 'error'))
     return 'warn';
   return tone;
-}
-
-export function isOn(status: ProfileStatus | undefined): boolean {
-  const state = status?.session.state;
-  return state === 'connecting' || state === 'connected' || state === 'reconnecting';
 }
 
 /** One profile in the sidebar: select it, see its state, start or stop it. */
@@ -35,7 +30,7 @@ export const ProfileItem = memo(function ProfileItem({
   const navigation = useNavigation();
   const status = useProfileStatus(profile.id);
   const [pending, run] = usePending();
-  const on = isOn(status);
+  const on = sessionIsOn(status?.session);
   const label = status ? sessionWord(status.session) : 'Stopped';
   return (
     <li className={`profile-item${selected ? ' selected' : ''}`}>
