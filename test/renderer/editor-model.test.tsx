@@ -147,7 +147,7 @@ describe('editor model', () => {
       [forwardKey('b', 'bindPort')]: 'must be between 0 and 65535',
       [forwardKey('b', 'targetPort')]: 'must be between 1 and 65535',
       [`jumpHosts#${hop}.username`]: 'must not be empty',
-      'keepalive.maxMissed': 'must be a whole number from 1 to 100',
+      'keepalive.maxMissed': 'must be between 1 and 100',
       tags: `"${'x'.repeat(51)}" is too long (at most 50 characters)`,
     });
     expect(placesOf(issues)).toEqual({ forwards: ['b'], advanced: true });

@@ -400,11 +400,11 @@ export function draftToInput(draft: ProfileDraft): {
   return { input, issues };
 }
 
-/** Fields whose schema messages speak in the store's units or zod's words: said plainly here. */
-const RANGE_MESSAGES: Record<string, string> = {
-  'keepalive.intervalSeconds': 'must be a whole number from 0 to 3600',
-  'keepalive.maxMissed': 'must be a whole number from 1 to 100',
-  connectTimeoutSeconds: 'must be a whole number from 1 to 600',
+/**
+ * The reconnect delays are stored in milliseconds but edited in seconds: their schema messages
+ * would name the wrong unit. Every other field keeps the shared schema's own message.
+ */
+const SECONDS_MESSAGES: Record<string, string> = {
   'reconnect.initialDelayMs': 'must be from 0.1 to 3600 seconds',
   'reconnect.maxDelayMs': 'must be from 0.1 to 3600 seconds',
 };
@@ -413,15 +413,8 @@ function plainMessage(issue: z.core.$ZodIssue): string {
   const path = formatPath(issue.path);
   if (path === 'reconnect.maxDelayMs' && issue.code === 'custom')
     return 'must not be shorter than the first retry';
-  const range = RANGE_MESSAGES[path];
-  if (range) return range;
-  // The shared port schema allows 0 (listeners); for a server or target port it never makes sense.
-  const field = issue.path[issue.path.length - 1];
-  if (
-    (field === 'port' || field === 'targetPort') &&
-    (issue.code === 'too_big' || issue.code === 'too_small')
-  )
-    return 'must be between 1 and 65535';
+  const seconds = SECONDS_MESSAGES[path];
+  if (seconds) return seconds;
   if (issue.code === 'too_big' && issue.origin === 'string')
     return `is too long (at most ${String(issue.maximum)} characters)`;
   return issue.message;
