@@ -94,6 +94,20 @@ export const ERROR_SENTENCES = Object.fromEntries(
 export interface ErrorInfo {
   kind: ErrorKind;
   message: string;
+  /** With host-key-mismatch: the facts a fix needs, so no one has to read them out of `message`. */
+  hostKey?: HostKeyFacts;
+}
+
+/** Which host refused with which key, and where the key it contradicts is saved. */
+export interface HostKeyFacts {
+  /** The hop that offered the key: the profile's server or one of its jump hosts. */
+  host: string;
+  port: number;
+  /** The key type it offered, e.g. ssh-ed25519. */
+  keyType: string;
+  knownHostsPath: string;
+  /** The known_hosts line that holds the other (or a revoked) key. */
+  line: number;
 }
 
 /** A kind and its message: the specific detail (or the general what) followed by what to do. */

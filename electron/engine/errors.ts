@@ -1,18 +1,23 @@
-import { errorInfo, type ErrorInfo, type ErrorKind } from '../../shared';
+import { errorInfo, type ErrorInfo, type ErrorKind, type HostKeyFacts } from '../../shared';
 
 /** An error the engine understands: it carries a kind a program can branch on. */
 export class EngineError extends Error {
+  readonly hostKey?: HostKeyFacts;
+
   constructor(
     readonly kind: ErrorKind,
     detail?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hostKey?: HostKeyFacts },
   ) {
     super(errorInfo(kind, detail).message, options);
     this.name = 'EngineError';
+    if (options?.hostKey) this.hostKey = options.hostKey;
   }
 
   toInfo(): ErrorInfo {
-    return { kind: this.kind, message: this.message };
+    const info: ErrorInfo = { kind: this.kind, message: this.message };
+    if (this.hostKey) info.hostKey = { ...this.hostKey };
+    return info;
   }
 }
 

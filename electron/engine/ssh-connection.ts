@@ -1,7 +1,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
-import type { AuthMethod, PromptHandler, PromptRequest } from '../../shared';
+import type { AuthMethod, HostKeyFacts, PromptHandler, PromptRequest } from '../../shared';
 import { algorithmsFor } from './algorithms';
 import { createAuthPlan, type AuthPlan, type CredentialCache } from './auth';
 import { PausableDeadline } from './deadline';
@@ -264,11 +264,13 @@ async function checkHostKey(
       throw new EngineError(
         'host-key-mismatch',
         `${where} offered ${keyType} key ${fingerprint}, but ${check.path} line ${check.line} holds a different ${check.knownKeyType} key for it.`,
+        { hostKey: hostKeyFacts(hop, keyType, check) },
       );
     case 'revoked':
       throw new EngineError(
         'host-key-mismatch',
         `${where} offered a key that ${check.path} line ${check.line} marks as revoked.`,
+        { hostKey: hostKeyFacts(hop, keyType, check) },
       );
     case 'unknown':
       break;
@@ -380,4 +382,13 @@ function slabReader(socket: () => Socket): {
       return true;
     },
   };
+}
+
+/** What a refused host key's fix needs (the window builds its ssh-keygen command from it). */
+function hostKeyFacts(
+  hop: HopSpec,
+  keyType: string,
+  check: { path: string; line: number },
+): HostKeyFacts {
+  return { host: hop.host, port: hop.port, keyType, knownHostsPath: check.path, line: check.line };
 }

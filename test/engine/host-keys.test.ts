@@ -133,6 +133,14 @@ describe.skipIf(!avail.ok)('host keys against a real sshd', () => {
     const message = state.state === 'error' ? state.error.message : '';
     expect(message).toContain(impostor.hostFingerprint);
     expect(message).toMatch(/line 1/);
+    // The facts a fix needs travel with the error, not only inside its sentence.
+    expect(state.state === 'error' && state.error.hostKey).toEqual({
+      host: '127.0.0.1',
+      port: impostor.port,
+      keyType: 'ssh-ed25519',
+      knownHostsPath: join(dir, 'changed'),
+      line: 1,
+    });
     expect(t.prompts).toEqual([]);
     expect(impostor.authAttempts()).toEqual([]);
     await t.engine.dispose();

@@ -1,5 +1,6 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PromptDialogs } from '../../renderer/src/features/prompts/PromptDialogs';
 import { hostKeyFileType, removeKeyCommand } from '../../renderer/src/features/prompts/prompt-text';
@@ -313,6 +314,46 @@ describe('the changed host key dialog', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
+  it('takes the host, key type and known_hosts file from the engine when it sends them', async () => {
+    const backend = await setup([
+      { name: 'Staging', host: 'bastion.example', username: 'deploy', port: 2222 },
+    ]);
+    const { model, profile } = backend;
+    act(() =>
+      model.status.applyDelta({
+        changed: [
+          {
+            profileId: profile.id,
+            session: {
+              state: 'error',
+              error: {
+                kind: 'host-key-mismatch',
+                // Worded in a way the window cannot read: the facts must come from `hostKey`.
+                message: 'The key changed.',
+                hostKey: {
+                  host: 'jump.example',
+                  port: 22,
+                  keyType: 'ecdsa-sha2-nistp256',
+                  knownHostsPath: '/srv/burrow/known_hosts',
+                  line: 7,
+                },
+              },
+            },
+            forwards: {},
+          },
+        ],
+        removed: [],
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Host key changed: connection refused',
+    });
+    expect(within(dialog).getByLabelText('Command to remove the old key')).toHaveTextContent(
+      "ssh-keygen -R 'jump.example' -f /srv/burrow/known_hosts",
+    );
+    expect(dialog).toHaveTextContent('ssh-keygen -lf /etc/ssh/ssh_host_ecdsa_key.pub');
+  });
+
   it('uses the known_hosts setting and names the jump host that changed', async () => {
     const backend = await setup([
       { name: 'Jump', host: 'jump.example', username: 'hop' },
@@ -406,7 +447,8 @@ describe('against a real SSH server', () => {
       { timeout: 10_000 },
     );
     expect(within(refused).getByLabelText('Command to remove the old key')).toHaveTextContent(
-      `ssh-keygen -R '[127.0.0.1]:${port}' -f ~/.ssh/known_hosts`,
+      // The file the engine really checked (this backend's own), as the engine reports it.
+      `ssh-keygen -R '[127.0.0.1]:${port}' -f ${join(backend.dir, 'known_hosts')}`,
     );
   });
 });

@@ -3,6 +3,7 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import type { PendingPrompt } from '../../../../shared/ipc';
 import type { Profile } from '../../../../shared/profile';
 import type { PromptRequest } from '../../../../shared/prompt';
+import type { HostKeyFacts } from '../../../../shared/errors';
 import { DEFAULT_KNOWN_HOSTS } from '../../../../shared/settings';
 import { copyText } from '../../app/clipboard';
 import { hostPort } from '../../format';
@@ -357,6 +358,8 @@ function offeredKeyFile(message: string): string {
 interface Refusal {
   profileId: string;
   message: string;
+  /** The engine's own account of the refusal (absent from an older main). */
+  hostKey?: HostKeyFacts;
 }
 
 /**
@@ -376,7 +379,7 @@ function HostKeyChangedDialog({ suspended }: { suspended: boolean }) {
     const refusal = (id: string): Refusal | null => {
       const session = status.session(id);
       return session.state === 'error' && session.error.kind === 'host-key-mismatch'
-        ? { profileId: id, message: session.error.message }
+        ? { profileId: id, message: session.error.message, hostKey: session.error.hostKey }
         : null;
     };
     const baseline = () => {
@@ -411,8 +414,11 @@ function HostKeyChangedDialog({ suspended }: { suspended: boolean }) {
   const close = () => setQueue((old) => old.filter((r) => r !== shown));
   if (!shown || !profile) return null;
 
-  const knownHosts = settings?.knownHostsPath ?? DEFAULT_KNOWN_HOSTS;
-  const hop = mismatchedHost(profile, profiles ?? [], shown.message);
+  // The engine names the host and file; reading them from the message is the fallback.
+  const facts = shown.hostKey;
+  const knownHosts = facts?.knownHostsPath ?? settings?.knownHostsPath ?? DEFAULT_KNOWN_HOSTS;
+  const hop = facts ?? mismatchedHost(profile, profiles ?? [], shown.message);
+  const keyFile = facts ? hostKeyFileType(facts.keyType) : offeredKeyFile(shown.message);
   const command = removeKeyCommand(hop.host, hop.port, knownHosts);
   return (
     <Dialog
@@ -446,7 +452,7 @@ function HostKeyChangedDialog({ suspended }: { suspended: boolean }) {
       <ol className="prompt-steps">
         <li>
           Ask the server's admin for its new fingerprint (on the server:{' '}
-          <code>ssh-keygen -lf /etc/ssh/ssh_host_{offeredKeyFile(shown.message)}_key.pub</code>).
+          <code>ssh-keygen -lf /etc/ssh/ssh_host_{keyFile}_key.pub</code>).
         </li>
         <li>
           Remove the old key from your known_hosts:
