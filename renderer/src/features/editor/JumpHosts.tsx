@@ -1,9 +1,9 @@
-import { ArrowDown, ArrowUp, Plus, Trash2 } from 'lucide-react';
+import { Plus } from 'lucide-react';
 import { useId } from 'react';
 import type { Profile } from '../../../../shared/profile';
-import { Button, IconButton } from '../../ui/Button';
+import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
-import { ListError, Section, TextField, useEditor } from './controls';
+import { ListError, RowActions, Section, TextField, useEditor } from './controls';
 import { jumpKey, type JumpDraft } from './editor-model';
 import { AUTH_METHODS } from './LoginMethods';
 
@@ -169,34 +169,19 @@ function JumpHostRow({
           </>
         )}
       </div>
-      <div className="editor-row-actions">
-        <IconButton
-          label={`Move jump host ${n} up`}
-          icon={<ArrowUp size={16} aria-hidden />}
-          disabled={index === 0}
-          data-move="up"
-          onClick={() => moveBy(-1)}
-        />
-        <IconButton
-          label={`Move jump host ${n} down`}
-          icon={<ArrowDown size={16} aria-hidden />}
-          disabled={index === count - 1}
-          data-move="down"
-          onClick={() => moveBy(1)}
-        />
-        <IconButton
-          label={`Remove jump host ${n}`}
-          icon={<Trash2 size={16} aria-hidden />}
-          data-remove
-          onClick={() => {
-            dispatch({ type: 'jump-remove', itemKey: hop.key });
-            focusAfterRender([
-              ...(next ? [`[data-jump="${next}"] [data-remove]`] : []),
-              '[data-add-jump]',
-            ]);
-          }}
-        />
-      </div>
+      <RowActions
+        name={`jump host ${n}`}
+        index={index}
+        count={count}
+        onMove={moveBy}
+        onRemove={() => {
+          dispatch({ type: 'jump-remove', itemKey: hop.key });
+          focusAfterRender([
+            ...(next ? [`[data-jump="${next}"] [data-remove]`] : []),
+            '[data-add-jump]',
+          ]);
+        }}
+      />
     </li>
   );
 }

@@ -1,16 +1,7 @@
-import {
-  ArrowDown,
-  ArrowUp,
-  Fingerprint,
-  KeyRound,
-  Lock,
-  MessageSquareText,
-  Plus,
-  Trash2,
-} from 'lucide-react';
+import { Fingerprint, KeyRound, Lock, MessageSquareText, Plus } from 'lucide-react';
 import type { ReactNode } from 'react';
-import { Button, IconButton } from '../../ui/Button';
-import { ListError, Section, TextField, useEditor } from './controls';
+import { Button } from '../../ui/Button';
+import { ListError, RowActions, Section, TextField, useEditor } from './controls';
 import { authKey, type AuthDraft, type AuthType } from './editor-model';
 
 /** Each login method in a few words: what it is and when Burrow asks for something. */
@@ -146,34 +137,19 @@ function LoginMethodRow({
           />
         )}
       </div>
-      <div className="editor-row-actions">
-        <IconButton
-          label={`Move ${name} up`}
-          icon={<ArrowUp size={16} aria-hidden />}
-          disabled={index === 0}
-          data-move="up"
-          onClick={() => moveBy(-1)}
-        />
-        <IconButton
-          label={`Move ${name} down`}
-          icon={<ArrowDown size={16} aria-hidden />}
-          disabled={index === count - 1}
-          data-move="down"
-          onClick={() => moveBy(1)}
-        />
-        <IconButton
-          label={`Remove ${name}`}
-          icon={<Trash2 size={16} aria-hidden />}
-          data-remove
-          onClick={() => {
-            dispatch({ type: 'auth-remove', itemKey: method.key });
-            focusAfterRender([
-              ...(next ? [`[data-auth="${next}"] [data-remove]`] : []),
-              '[data-add-auth="key"]',
-            ]);
-          }}
-        />
-      </div>
+      <RowActions
+        name={name}
+        index={index}
+        count={count}
+        onMove={moveBy}
+        onRemove={() => {
+          dispatch({ type: 'auth-remove', itemKey: method.key });
+          focusAfterRender([
+            ...(next ? [`[data-auth="${next}"] [data-remove]`] : []),
+            '[data-add-auth="key"]',
+          ]);
+        }}
+      />
     </li>
   );
 }

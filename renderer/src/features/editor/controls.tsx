@@ -1,5 +1,7 @@
+import { ArrowDown, ArrowUp, Trash2 } from 'lucide-react';
 import { createContext, useContext, useId, type Dispatch, type ReactNode } from 'react';
 import type { Profile } from '../../../../shared/profile';
+import { IconButton } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import type { ProfileDraft } from './editor-model';
 import type { EditorAction } from './editor-state';
@@ -155,5 +157,48 @@ export function Section({
       </div>
       {children}
     </section>
+  );
+}
+
+/**
+ * Move up, move down and remove for one row of an ordered list (login methods, jump hosts).
+ * `name` completes each button's accessible name: "Move <name> up".
+ */
+export function RowActions({
+  name,
+  index,
+  count,
+  onMove,
+  onRemove,
+}: {
+  name: string;
+  index: number;
+  count: number;
+  onMove(by: -1 | 1): void;
+  onRemove(): void;
+}) {
+  return (
+    <div className="editor-row-actions">
+      <IconButton
+        label={`Move ${name} up`}
+        icon={<ArrowUp size={16} aria-hidden />}
+        disabled={index === 0}
+        data-move="up"
+        onClick={() => onMove(-1)}
+      />
+      <IconButton
+        label={`Move ${name} down`}
+        icon={<ArrowDown size={16} aria-hidden />}
+        disabled={index === count - 1}
+        data-move="down"
+        onClick={() => onMove(1)}
+      />
+      <IconButton
+        label={`Remove ${name}`}
+        icon={<Trash2 size={16} aria-hidden />}
+        data-remove
+        onClick={onRemove}
+      />
+    </div>
   );
 }
