@@ -11,6 +11,7 @@ import { ProfileSession } from './session';
 import type { HopSpec } from './ssh-connection';
 import { StatusHub } from './status-hub';
 import { connectionKey } from './connection-key';
+import { tuneRuntimeForTunnels } from './runtime-tuning';
 
 /**
  * The engine: one ProfileSession per running profile, a coalesced status feed and a log feed.
@@ -23,6 +24,7 @@ export class TunnelManager implements TunnelEngine {
   private disposed = false;
 
   constructor(private readonly options: EngineOptions) {
+    tuneRuntimeForTunnels();
     this.hub = new StatusHub(options.statusIntervalMs ?? 100);
   }
 

@@ -32,12 +32,6 @@ export interface ConnectContext {
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
-// ssh2 allocates every SSH packet (~32 KiB) with Buffer.allocUnsafe, which pools only requests
-// below poolSize / 2 (4 KiB by default), so each packet became its own ArrayBuffer and the
-// churn kept V8 collecting. A 4 MiB pool serves them as slices of shared slabs (bench/README.md:
-// 2-17% less CPU per GiB, ~15 MiB more peak memory).
-Buffer.poolSize = 4 * 1024 * 1024;
-
 /** The cipher each connected client negotiated (client to server), for the status line. */
 export const negotiatedCipher = new WeakMap<Client, string>();
 

@@ -1,0 +1,35 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * Percent by which V8 lets the old generation grow past what survived its last full collection
+ * before it starts the next one (V8's own default is 10-80%, chosen by its heuristics).
+ *
+ * Why: every chunk a tunnel moves sits in an ArrayBuffer outside the JS heap (our read slabs,
+ * Node's socket reads, ssh2's packets), and V8 counts external bytes allocated since the last
+ * full collection against the old generation's limit. Those buffers die young, but V8 only
+ * sweeps them at a scavenge, which it starts for external memory at ~32 MB. Burrow's heap is
+ * small (~10 MB live), so the default limit leaves ~16 MB of room: forwarding at a few hundred
+ * MiB/s hit it every 50-70 ms, and each hit was a full mark-compact (concurrent marking of the
+ * whole heap, sweeping). `perf` put that at ~30% of the process's CPU. With room for 5× the live
+ * heap the scavenges free the buffers first: 1 full collection instead of 223 in 4 GiB, and
+ * 25-40% less CPU per GiB (bench/README.md, 2026-11-21). The price is that a heap which really
+ * grows may hold more garbage before it is collected: ~50 MB more for a 10 MB heap.
+ *
+ * V8 reads this flag each time it sets a new limit, so setting it at run time works (unlike the
+ * heap-size flags, which only apply at start-up).
+ */
+const OLD_GENERATION_GROWTH_PERCENT = 500;
+
+let tuned = false;
+
+/** Applies the process-wide settings the engine's data path is measured with. Idempotent. */
+export function tuneRuntimeForTunnels(): void {
+  if (tuned) return;
+  tuned = true;
+  setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
+  // ssh2 allocates every SSH packet (~32 KiB) with Buffer.allocUnsafe, which pools only requests
+  // below poolSize / 2 (4 KiB by default), so each packet became its own ArrayBuffer. A 4 MiB
+  // pool serves them as slices of shared slabs (bench/README.md: 2-17% less CPU per GiB, ~15 MiB
+  // more peak memory).
+  Buffer.poolSize = 4 * 1024 * 1024;
+}
