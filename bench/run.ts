@@ -36,6 +36,7 @@ import {
   burrowBundle,
   freePorts,
   burrowCipher,
+  gcTotals,
   spawnTunnel,
   sshCipher,
   startTunnel,
@@ -69,6 +70,9 @@ interface ThroughputSample {
   sshdCpuSeconds?: number;
   loadgenCpuSeconds?: number;
   peakRssKiB?: number;
+  /** Burrow: V8's full (mark-compact) and young-generation collections during the run. */
+  majorGcs?: number;
+  minorGcs?: number;
   /** CPU used meanwhile by processes that are not part of this measurement (other work on the box). */
   otherCpuSeconds?: number;
   error?: string;
@@ -331,6 +335,7 @@ class Bench {
       socks: boolean,
       tunnel?: MainTunnel,
     ): Promise<void> => {
+      const gc0 = tunnel && (await gcTotals(tunnel));
       const cpu0 = tunnel ? cpuSeconds(tunnel.pid) : 0;
       const sys0 = tunnel ? sysCpuSeconds(tunnel.pid) : 0;
       const sshd0 = tunnel ? cpuSecondsOf(tunnel.sshdPids) : 0;
@@ -354,6 +359,11 @@ class Bench {
           sample.tunnelCpuSeconds = cpuSeconds(tunnel.pid) - cpu0;
           sample.tunnelSysCpuSeconds = sysCpuSeconds(tunnel.pid) - sys0;
           sample.sshdCpuSeconds = cpuSecondsOf(tunnel.sshdPids) - sshd0;
+          const gc1 = gc0 && (await gcTotals(tunnel));
+          if (gc0 && gc1) {
+            sample.majorGcs = gc1.major - gc0.major;
+            sample.minorGcs = gc1.minor - gc0.minor;
+          }
         }
         const ours =
           sample.loadgenCpuSeconds +
@@ -374,7 +384,8 @@ class Bench {
             ? `FAILED: ${sample.error}`
             : `${sample.mibps!.toFixed(0).padStart(5)} MiB/s` +
               (tunnel
-                ? `  client cpu ${sample.tunnelCpuSeconds!.toFixed(2)} s (sys ${sample.tunnelSysCpuSeconds!.toFixed(2)}), sshd cpu ${sample.sshdCpuSeconds!.toFixed(2)} s`
+                ? `  client cpu ${sample.tunnelCpuSeconds!.toFixed(2)} s (sys ${sample.tunnelSysCpuSeconds!.toFixed(2)}), sshd cpu ${sample.sshdCpuSeconds!.toFixed(2)} s` +
+                  (sample.majorGcs !== undefined ? `, full GCs ${sample.majorGcs}` : '')
                 : '') +
               `, loadgen cpu ${sample.loadgenCpuSeconds!.toFixed(2)} s` +
               (sample.otherCpuSeconds! / sample.seconds! > 0.2
@@ -448,9 +459,14 @@ class Bench {
       const ok = this.results.throughput.filter((s) => s.tunnel === name && !s.error);
       const cpu = ok.reduce((a, s) => a + (s.tunnelCpuSeconds ?? 0), 0);
       const wall = ok.reduce((a, s) => a + (s.seconds ?? 0), 0);
+      const counted = ok.filter((s) => s.majorGcs !== undefined);
+      const countedBytes = counted.reduce((a, s) => a + s.bytes, 0);
       return {
         peak: Math.max(0, ...ok.map((s) => s.peakRssKiB ?? 0)) / 1024,
         cpuPercent: wall ? (100 * cpu) / wall : undefined,
+        fullGcsPerGiB: countedBytes
+          ? (counted.reduce((a, s) => a + s.majorGcs!, 0) * GiB) / countedBytes
+          : undefined,
       };
     };
     this.rows.push(
@@ -461,6 +477,14 @@ class Bench {
         better: 'lower',
         digits: 1,
         values: Object.fromEntries(this.specs.map((s) => [s.name, load(s.name).peak])),
+      },
+      {
+        group: 'client process under load',
+        label: 'V8 full collections per GiB moved (Burrow)',
+        unit: 'count',
+        better: 'lower',
+        digits: 1,
+        values: Object.fromEntries(this.specs.map((s) => [s.name, load(s.name).fullGcsPerGiB])),
       },
       {
         group: 'client process under load',

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client } from 'ssh2';
 import { existsSync, readFileSync } from 'node:fs';
 import { algorithmsFor } from '../electron/engine/algorithms';
@@ -56,7 +57,49 @@ export interface RunningTunnel {
   sshdPids: number[];
   /** ms from spawn until every forward was ready (Burrow: its "active" lines; ssh: ports accept). */
   readyMs: number;
+  /** Burrow only: where its GC probe writes its totals (see gcTotals). */
+  gcFile?: string;
   stop(): Promise<void>;
+}
+
+/** V8's collections in a Burrow process so far, as bench/gc-probe.mjs counts them. */
+export interface GcTotals {
+  seq: number;
+  major: number;
+  minor: number;
+  majorMs: number;
+  minorMs: number;
+}
+
+const GC_PROBE = join(import.meta.dirname, 'gc-probe.mjs');
+
+/**
+ * Asks a Burrow tunnel's GC probe for its totals (SIGUSR2, then the file it writes). Undefined
+ * for OpenSSH, or when the probe does not answer within a second.
+ */
+export async function gcTotals(tunnel: RunningTunnel): Promise<GcTotals | undefined> {
+  if (!tunnel.gcFile) return undefined;
+  const previous = readGcFile(tunnel.gcFile)?.seq ?? 0;
+  try {
+    process.kill(tunnel.pid, 'SIGUSR2');
+  } catch {
+    return undefined;
+  }
+  const deadline = Date.now() + 1000;
+  while (Date.now() < deadline) {
+    const totals = readGcFile(tunnel.gcFile);
+    if (totals && totals.seq > previous) return totals;
+    await sleep(5);
+  }
+  return undefined;
+}
+
+function readGcFile(file: string): GcTotals | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as GcTotals;
+  } catch {
+    return undefined;
+  }
 }
 
 let fileCounter = 0;
@@ -183,6 +226,8 @@ export interface Spawned {
   child: ChildProcess;
   /** Burrow: resolves at the first JSON line that shows every forward active. */
   allActive?: Promise<void>;
+  /** Burrow: where its GC probe writes. */
+  gcFile?: string;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -209,12 +254,15 @@ export async function spawnTunnel(
     return { child, stderr: () => stderr, stop: () => stopChild(child, 'SIGTERM', 5000) };
   }
   const file = join(env.dir, `profiles-${process.pid}-${++fileCounter}.json`);
+  const gcFile = join(env.dir, `gc-${process.pid}-${fileCounter}.json`);
   await writeFile(file, JSON.stringify(burrowProfileFile(env, forwards)));
   const script = spec.bundle ?? BURROW_BIN;
   const child = spawn(
     process.execPath,
     [
       ...(spec.nodeArgs ?? []),
+      '--import',
+      pathToFileURL(GC_PROBE).href,
       script,
       'up',
       '--file',
@@ -223,7 +271,7 @@ export async function spawnTunnel(
       '--known-hosts',
       env.sshd.knownHostsPath,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...cleanEnv(), BURROW_BENCH_GC_FILE: gcFile } },
   );
   child.stderr?.on('data', keepStderr);
   const allActive = new Promise<void>((resolve, reject) => {
@@ -268,7 +316,13 @@ export async function spawnTunnel(
   });
   allActive.catch(() => {});
   // SIGINT is Burrow's clean stop (and lets --cpu-prof write its profile); allow time for it.
-  return { child, allActive, stderr: () => stderr, stop: () => stopChild(child, 'SIGINT', 15_000) };
+  return {
+    child,
+    allActive,
+    gcFile,
+    stderr: () => stderr,
+    stop: () => stopChild(child, 'SIGINT', 15_000),
+  };
 }
 
 /**
@@ -310,6 +364,7 @@ export async function startTunnel(
     pid: spawned.child.pid ?? -1,
     sshdPids,
     readyMs,
+    ...(spawned.gcFile && { gcFile: spawned.gcFile }),
     stop: spawned.stop,
   };
 }
