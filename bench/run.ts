@@ -152,6 +152,8 @@ class Bench {
   private readonly results: Results;
   private readonly mains = new Map<string, MainTunnel>();
   private readonly rows: Row[] = [];
+  /** Set once a Burrow GC probe failed to answer, so the note is printed once. */
+  private gcProbeSilent = false;
 
   constructor(
     private readonly opts: BenchOptions,
@@ -363,6 +365,9 @@ class Bench {
           if (gc0 && gc1) {
             sample.majorGcs = gc1.major - gc0.major;
             sample.minorGcs = gc1.minor - gc0.minor;
+          } else if (tunnel.gcFile && !this.gcProbeSilent) {
+            this.gcProbeSilent = true;
+            this.note(`${tunnel.spec.name}: its GC probe did not answer; no GC counts`);
           }
         }
         const ours =
