@@ -7,11 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client } from 'ssh2';
 import { existsSync, readFileSync } from 'node:fs';
 import { algorithmsFor } from '../electron/engine/algorithms';
 import type { TestKeys } from '../test/support/keys';
+import { askGcProbe, GC_PROBE_NODE_ARGS, type GcTotals } from '../test/support/gc-probe-client';
 import { sleep } from '../test/support/net';
 import { descendantPids, type SshdInstance } from '../test/support/sshd';
 
@@ -62,44 +62,12 @@ export interface RunningTunnel {
   stop(): Promise<void>;
 }
 
-/** V8's collections in a Burrow process so far, as bench/gc-probe.mjs counts them. */
-export interface GcTotals {
-  seq: number;
-  major: number;
-  minor: number;
-  majorMs: number;
-  minorMs: number;
-}
-
-const GC_PROBE = join(import.meta.dirname, 'gc-probe.mjs');
-
 /**
- * Asks a Burrow tunnel's GC probe for its totals (SIGUSR2, then the file it writes). Undefined
- * for OpenSSH, or when the probe does not answer within a second.
+ * Asks a Burrow tunnel's GC probe for its totals. Undefined for OpenSSH, or when the probe does
+ * not answer.
  */
-export async function gcTotals(tunnel: RunningTunnel): Promise<GcTotals | undefined> {
-  if (!tunnel.gcFile) return undefined;
-  const previous = readGcFile(tunnel.gcFile)?.seq ?? 0;
-  try {
-    process.kill(tunnel.pid, 'SIGUSR2');
-  } catch {
-    return undefined;
-  }
-  const deadline = Date.now() + 1000;
-  while (Date.now() < deadline) {
-    const totals = readGcFile(tunnel.gcFile);
-    if (totals && totals.seq > previous) return totals;
-    await sleep(5);
-  }
-  return undefined;
-}
-
-function readGcFile(file: string): GcTotals | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as GcTotals;
-  } catch {
-    return undefined;
-  }
+export function gcTotals(tunnel: RunningTunnel): Promise<GcTotals | undefined> {
+  return tunnel.gcFile ? askGcProbe(tunnel.pid, tunnel.gcFile) : Promise.resolve(undefined);
 }
 
 let fileCounter = 0;
@@ -261,8 +229,7 @@ export async function spawnTunnel(
     process.execPath,
     [
       ...(spec.nodeArgs ?? []),
-      '--import',
-      pathToFileURL(GC_PROBE).href,
+      ...GC_PROBE_NODE_ARGS,
       script,
       'up',
       '--file',
@@ -271,7 +238,7 @@ export async function spawnTunnel(
       '--known-hosts',
       env.sshd.knownHostsPath,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...cleanEnv(), BURROW_BENCH_GC_FILE: gcFile } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...cleanEnv(), BURROW_GC_PROBE_FILE: gcFile } },
   );
   child.stderr?.on('data', keepStderr);
   const allActive = new Promise<void>((resolve, reject) => {

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askGcProbe, GC_PROBE_NODE_ARGS } from './support/gc-probe-client';
 import { makeTestKeys, type TestKeys } from './support/keys';
 import { canConnect, echoRoundTrip, startEchoServer, type TestServer } from './support/net';
 import { sshdAvailability, startSshd, type SshdInstance } from './support/sshd';
@@ -17,8 +19,12 @@ class BurrowProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(bin, args, {
+  /** `nodeArgs`: run the launcher under `node` with these flags instead of by its shebang. */
+  constructor(args: string[], env: Record<string, string>, nodeArgs?: string[]) {
+    const [command, argv] = nodeArgs
+      ? [process.execPath, [...nodeArgs, bin, ...args]]
+      : [bin, args];
+    this.child = spawn(command, argv, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -56,6 +62,10 @@ class BurrowProcess {
 
   signal(name: NodeJS.Signals): void {
     this.child.kill(name);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
   }
 }
 
@@ -131,6 +141,65 @@ describe.skipIf(!avail.ok)('burrow up, end to end against a real sshd', () => {
     expect(lastOf('session')).toMatchObject({ state: 'stopped' });
     expect(lastOf('forward')).toMatchObject({ state: 'stopped' });
     expect(lastOf('counters')).toMatchObject({ totalConnections: 1, bytesIn: 3, bytesOut: 3 });
+  });
+
+  it('downloads 256 MiB through a forward without V8 falling back to full collections', async () => {
+    // Guards electron/engine/runtime-tuning.ts: with V8's default heap growth, the buffers a
+    // download allocates outside the JS heap set off full mark-compacts all through it (9 in this
+    // test without the tuning; in the bench ~30% of the CPU while moving data, bench/README.md).
+    // With the tuning there are none.
+    const MiB = 1024 * 1024;
+    const blocks = 256;
+    const block = Buffer.alloc(MiB, 0x5a);
+    const source = createServer((sock) => {
+      let left = blocks;
+      const more = (): void => {
+        while (left > 0) {
+          left -= 1;
+          if (!sock.write(block)) return void sock.once('drain', more);
+        }
+        sock.end();
+      };
+      sock.resume();
+      more();
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    const sourcePort = (source.address() as AddressInfo).port;
+    const gcFile = join(dir, 'gc-totals.json');
+    const file = await profilesFile('bulk.json', {
+      ...base(),
+      forwards: [
+        { id: 'bulk', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: sourcePort },
+      ],
+    });
+    const burrow = new BurrowProcess(
+      ['up', '--file', file, '--json', '--known-hosts', sshd.knownHostsPath],
+      { BURROW_PASSWORD: sshd.password, BURROW_GC_PROBE_FILE: gcFile },
+      GC_PROBE_NODE_ARGS,
+    );
+    try {
+      const active = await burrow.waitForLine({
+        type: 'forward',
+        forward: 'bulk',
+        state: 'active',
+      });
+      const before = await askGcProbe(burrow.pid, gcFile);
+      const received = await new Promise<number>((resolve, reject) => {
+        let bytes = 0;
+        const sock = connect({ host: '127.0.0.1', port: active.bindPort as number });
+        sock.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        sock.once('end', () => resolve(bytes));
+        sock.once('error', reject);
+      });
+      const after = await askGcProbe(burrow.pid, gcFile);
+      expect(received).toBe(blocks * MiB);
+      expect(before, 'the GC probe answered').toBeDefined();
+      expect(after!.major - before!.major).toBeLessThanOrEqual(3);
+    } finally {
+      burrow.signal('SIGINT');
+      await burrow.exited;
+      await new Promise((resolve) => source.close(resolve));
+    }
   });
 
   it('exits non-zero on a fatal login error, with the kind in JSON', async () => {

@@ -1,12 +1,12 @@
-// Loaded into every Burrow process the bench starts (`node --import`): counts V8's garbage
-// collections by kind, and on SIGUSR2 writes the running totals to $BURROW_BENCH_GC_FILE. The
-// bench signals before and after each measurement and reports the difference, so a change in
-// how often V8 runs full collections (the largest CPU cost found in issue 6) shows in the table.
-// Plain JavaScript: it runs inside the bundled CLI's process, without tsx.
+// Loaded into a Burrow process with `node --import` (the bench does so for every Burrow it starts,
+// and a CLI test for one): counts V8's garbage collections by kind, and on SIGUSR2 writes the
+// running totals to $BURROW_GC_PROBE_FILE. The caller signals before and after a measurement and
+// takes the difference, so full collections coming back into the data path (the largest CPU cost
+// found in issue 6) show. Plain JavaScript: it runs inside the bundled CLI's process, without tsx.
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 
-const file = process.env.BURROW_BENCH_GC_FILE;
+const file = process.env.BURROW_GC_PROBE_FILE;
 if (file) {
   const totals = { seq: 0, major: 0, minor: 0, majorMs: 0, minorMs: 0 };
   new PerformanceObserver((list) => {
