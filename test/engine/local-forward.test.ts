@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestKeys, type TestKeys } from '../support/keys';
 import {
@@ -160,6 +160,42 @@ describe.skipIf(!avail.ok)('outgoing (local) forwards through a real sshd', () =
     expect(await received[0]).toEqual({ sha: sent.sentSha, bytes: 16 * MiB });
     await t.engine.dispose();
     target.close();
+  });
+
+  it('holds a download back while the local reader is not reading, and loses nothing', async () => {
+    // A local client that stops reading must stop the server too (the socket pauses the channel,
+    // the channel stops granting SSH window): otherwise Burrow would buffer the whole download.
+    const total = 64 * MiB;
+    const source = await startSourceServer(total);
+    const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
+    const profile = profileTo([
+      { id: 'down', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: source.port },
+    ]);
+    await t.engine.start(profile);
+    await t.waitForForward(profile.id, 'down', 'active');
+    const sock = connect({ host: '127.0.0.1', port: t.boundPort(profile.id, 'down') });
+    sock.pause();
+    await new Promise((r) => setTimeout(r, 1500));
+    const heldBack = t.forward(profile.id, 'down')!.counters.bytesIn;
+    // What may be in flight: both sockets' kernel buffers, the SSH window (2 MiB), the channel's
+    // and the socket's stream buffers. Far less than the 64 MiB the source is trying to send.
+    expect(heldBack).toBeGreaterThan(0);
+    expect(heldBack).toBeLessThan(24 * MiB);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    await new Promise<void>((resolve, reject) => {
+      sock.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+      });
+      sock.once('end', () => resolve());
+      sock.once('error', reject);
+      sock.resume();
+    });
+    sock.destroy();
+    expect({ bytes, sha: hash.digest('hex') }).toEqual({ bytes: total, sha: source.sha256 });
+    await t.engine.dispose();
+    await source.dispose();
   });
 
   it('carries 1000 simultaneous connections through one forward', async () => {
