@@ -1,12 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askGcProbe, GC_PROBE_NODE_ARGS } from './support/gc-probe-client';
 import { makeTestKeys, type TestKeys } from './support/keys';
-import { canConnect, echoRoundTrip, startEchoServer, type TestServer } from './support/net';
+import {
+  canConnect,
+  echoRoundTrip,
+  receiveAndHash,
+  startEchoServer,
+  startSourceServer,
+  type TestServer,
+} from './support/net';
 import { sshdAvailability, startSshd, type SshdInstance } from './support/sshd';
 
 const avail = sshdAvailability();
@@ -145,31 +151,21 @@ describe.skipIf(!avail.ok)('burrow up, end to end against a real sshd', () => {
 
   it('downloads 256 MiB through a forward without V8 falling back to full collections', async () => {
     // Guards electron/engine/runtime-tuning.ts: with V8's default heap growth, the buffers a
-    // download allocates outside the JS heap set off full mark-compacts all through it (9 in this
+    // download allocates outside the JS heap set off full mark-compacts all through it (9-11 in this
     // test without the tuning; in the bench ~30% of the CPU while moving data, bench/README.md).
     // With the tuning there are none.
-    const MiB = 1024 * 1024;
-    const blocks = 256;
-    const block = Buffer.alloc(MiB, 0x5a);
-    const source = createServer((sock) => {
-      let left = blocks;
-      const more = (): void => {
-        while (left > 0) {
-          left -= 1;
-          if (!sock.write(block)) return void sock.once('drain', more);
-        }
-        sock.end();
-      };
-      sock.resume();
-      more();
-    });
-    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
-    const sourcePort = (source.address() as AddressInfo).port;
+    const source = await startSourceServer(256 * 1024 * 1024);
     const gcFile = join(dir, 'gc-totals.json');
     const file = await profilesFile('bulk.json', {
       ...base(),
       forwards: [
-        { id: 'bulk', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: sourcePort },
+        {
+          id: 'bulk',
+          type: 'local',
+          bindPort: 0,
+          targetHost: '127.0.0.1',
+          targetPort: source.port,
+        },
       ],
     });
     const burrow = new BurrowProcess(
@@ -184,21 +180,15 @@ describe.skipIf(!avail.ok)('burrow up, end to end against a real sshd', () => {
         state: 'active',
       });
       const before = await askGcProbe(burrow.pid, gcFile);
-      const received = await new Promise<number>((resolve, reject) => {
-        let bytes = 0;
-        const sock = connect({ host: '127.0.0.1', port: active.bindPort as number });
-        sock.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        sock.once('end', () => resolve(bytes));
-        sock.once('error', reject);
-      });
+      const received = await receiveAndHash('127.0.0.1', active.bindPort as number);
       const after = await askGcProbe(burrow.pid, gcFile);
-      expect(received).toBe(blocks * MiB);
+      expect(received).toEqual({ sha256: source.sha256, bytes: source.bytes });
       expect(before, 'the GC probe answered').toBeDefined();
       expect(after!.major - before!.major).toBeLessThanOrEqual(3);
     } finally {
       burrow.signal('SIGINT');
       await burrow.exited;
-      await new Promise((resolve) => source.close(resolve));
+      await source.dispose();
     }
   });
 

@@ -11,8 +11,8 @@ import { setFlagsFromString } from 'node:v8';
  * small (~10 MB live), so the default limit leaves ~16 MB of room: forwarding at a few hundred
  * MiB/s hit it every 50-70 ms, and each hit was a full mark-compact (concurrent marking of the
  * whole heap, sweeping). `perf` put that at ~30% of the process's CPU. With room for 5× the live
- * heap the scavenges free the buffers first: 1 full collection instead of 223 in 4 GiB, and
- * 25-40% less CPU per GiB (bench/README.md, 2026-11-21). The price is that a heap which really
+ * heap the scavenges free the buffers first: 0.3 full collections per GiB instead of 55, and
+ * 33-41% less CPU per GiB in every forward and direction (bench/README.md, 2026-11-21). The price is that a heap which really
  * grows may hold more garbage before it is collected: ~50 MB more for a 10 MB heap.
  *
  * V8 reads this flag each time it sets a new limit, so setting it at run time works (unlike the
@@ -27,8 +27,8 @@ const OLD_GENERATION_GROWTH_PERCENT = 500;
  * second at most, so with the default budget most of it stayed in V8's interpreter and baseline
  * tiers: `perf` showed inline-cache builtins at the top and TurboFan code at 5% of the samples.
  * An eighth of the budget lets the hot paths reach optimized code after ~1/8 the connections:
- * latency p50 -12% and CPU per connection -10% in interleaved runs (bench/README.md). The cost
- * is a little more compiling early on, on V8's background thread.
+ * latency p50 -12% in interleaved runs, CPU per connection about the same (bench/README.md).
+ * The cost is a little more compiling early on, on V8's background thread.
  */
 const INTERRUPT_BUDGET_BYTES = 8 * 1024;
 
