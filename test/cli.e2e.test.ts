@@ -151,8 +151,8 @@ describe.skipIf(!avail.ok)('burrow up, end to end against a real sshd', () => {
 
   it('downloads 256 MiB through a forward without V8 falling back to full collections', async () => {
     // Guards electron/engine/runtime-tuning.ts: with V8's default heap growth, the buffers a
-    // download allocates outside the JS heap set off full mark-compacts all through it (9-11 in this
-    // test without the tuning; in the bench ~30% of the CPU while moving data, bench/README.md).
+    // download allocates outside the JS heap set off full mark-compacts all through it (9-11
+    // here without the tuning; in the bench ~30% of the CPU while moving data, bench/README.md).
     // With the tuning there are none.
     const source = await startSourceServer(256 * 1024 * 1024);
     const gcFile = join(dir, 'gc-totals.json');
