@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   COMMAND_NAMES,
-  createBurrowClient,
   type BurrowApi,
   type EventName,
   type EventPayloads,
@@ -17,6 +16,7 @@ import { BurrowService, type FileDialogs } from '../electron/service/burrow-serv
 import { EncryptedSecretStore, openProfileStore, SettingsStore } from '../electron/store';
 import { FakeEncryptor } from '../electron/store/test-support';
 import { startFaultServer, type FaultServer } from './support/fault-server';
+import { createIpcLoopback } from './support/ipc-loopback';
 import { canConnect, echoRoundTrip, startEchoServer, type TestServer } from './support/net';
 import { waitUntil } from './engine/engine-fixture';
 
@@ -45,7 +45,7 @@ describe('the Burrow service over the IPC contract', () => {
     trusted = true;
     saved = [];
     toOpen = null;
-    const listeners = new Map<string, Set<(payload: unknown) => void>>();
+    const ipc = createIpcLoopback();
     const repo = openProfileStore({
       dir,
       secrets: (kv) => new EncryptedSecretStore(kv, new FakeEncryptor()),
@@ -64,7 +64,7 @@ describe('the Burrow service over the IPC contract', () => {
       events: {
         send<E extends EventName>(event: E, payload: EventPayloads[E]) {
           events.push({ event, payload });
-          for (const l of listeners.get(`burrow:${event}`) ?? []) l(structuredClone(payload));
+          ipc.events.send(event, payload);
         },
       },
       dialogs,
@@ -82,22 +82,7 @@ describe('the Burrow service over the IPC contract', () => {
         storePath: join(dir, 'profiles.json'),
       },
     });
-    const dispatch = createDispatcher(service.handlers);
-    api = createBurrowClient({
-      // Structured clone both ways, as Electron's IPC does: nothing shared by reference.
-      invoke: async (channel, payload) =>
-        structuredClone(
-          await dispatch(channel.replace(/^burrow:/, ''), structuredClone(payload), {
-            trustedSender: trusted,
-          }),
-        ),
-      subscribe: (channel, listener) => {
-        const set = listeners.get(channel) ?? new Set();
-        listeners.set(channel, set);
-        set.add(listener);
-        return () => set.delete(listener);
-      },
-    });
+    api = ipc.client(service.handlers, () => trusted);
   });
 
   afterEach(async () => {

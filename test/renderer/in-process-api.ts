@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TunnelManager } from '../../electron/engine/manager';
-import { createDispatcher } from '../../electron/ipc/dispatcher';
 import {
   BurrowService,
   type FileDialogs,
@@ -10,10 +9,9 @@ import {
 } from '../../electron/service/burrow-service';
 import { EncryptedSecretStore, openProfileStore, SettingsStore } from '../../electron/store';
 import { FakeEncryptor } from '../../electron/store/test-support';
-import type { BurrowApi, EventPayloads } from '../../shared/ipc';
-import type { EventName } from '../../shared/ipc-names';
-import { createBurrowClient } from '../../shared/ipc-client';
+import type { BurrowApi } from '../../shared/ipc';
 import type { NewProfileInput } from '../../shared/profile';
+import { createIpcLoopback } from '../support/ipc-loopback';
 
 export interface InProcessApiOptions {
   /** Profiles saved before the window sees anything, in order. */
@@ -44,7 +42,7 @@ export interface InProcessApi {
  */
 export async function createInProcessApi(options: InProcessApiOptions = {}): Promise<InProcessApi> {
   const dir = await mkdtemp(join(tmpdir(), 'burrow-renderer-'));
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const ipc = createIpcLoopback();
   const encryptor = new FakeEncryptor();
   if (options.secureStorage === false) encryptor.available = false;
   const repo = openProfileStore({ dir, secrets: (kv) => new EncryptedSecretStore(kv, encryptor) });
@@ -53,12 +51,7 @@ export async function createInProcessApi(options: InProcessApiOptions = {}): Pro
     repo,
     secrets: repo.secrets!,
     settings: new SettingsStore(repo.backend),
-    events: {
-      send<E extends EventName>(event: E, payload: EventPayloads[E]) {
-        for (const listener of listeners.get(`burrow:${event}`) ?? [])
-          listener(structuredClone(payload));
-      },
-    },
+    events: ipc.events,
     dialogs: {
       saveText: async () => null,
       openText: async () => null,
@@ -79,27 +72,13 @@ export async function createInProcessApi(options: InProcessApiOptions = {}): Pro
       storePath: join(dir, 'profiles.json'),
     },
   });
-  const dispatch = createDispatcher(service.handlers);
-  const api = createBurrowClient({
-    invoke: async (channel, payload) =>
-      structuredClone(
-        await dispatch(channel.replace(/^burrow:/, ''), structuredClone(payload), {
-          trustedSender: true,
-        }),
-      ),
-    subscribe: (channel, listener) => {
-      const set = listeners.get(channel) ?? new Set();
-      listeners.set(channel, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
-  });
+  const api = ipc.client(service.handlers);
   return {
     api,
     service,
     dir,
     async dispose() {
-      listeners.clear();
+      ipc.close();
       await service.dispose();
       await rm(dir, { recursive: true, force: true });
     },
