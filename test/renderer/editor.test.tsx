@@ -1,25 +1,21 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ProfileEditor,
   type ProfileEditorProps,
 } from '../../renderer/src/features/editor/ProfileEditor';
-import { AppModel } from '../../renderer/src/state/app-model';
 import { ModelContext } from '../../renderer/src/state/hooks';
 import { DEFAULT_AUTH, type NewProfileInput } from '../../shared/profile';
 import type { AppSettingsInput } from '../../shared/settings';
 import { createInProcessApi, type InProcessApi } from './in-process-api';
+import type { AppModel } from '../../renderer/src/state/app-model';
+import { startModel } from './start-model';
 
 /**
  * The profile editor against the real service in-process: what the form saves is read back from
  * the real store.
  */
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 async function renderEditor(
   props: Omit<ProfileEditorProps, 'onDone'> = {},
@@ -36,12 +32,7 @@ async function renderEditor(
     await backend.api.call['settings.update']({
       settings: { reconnectDefaults: { jitter: 0.2, ...options.settings } as never },
     });
-  const model = new AppModel(backend.api, { noticeMs: 60_000 });
-  cleanups.push(async () => {
-    model.dispose();
-    await backend.dispose();
-  });
-  await model.start();
+  const model = await startModel(backend);
   const onDone = vi.fn<(id: string | null) => void>();
   const user = userEvent.setup();
   render(

@@ -1,17 +1,12 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ProfileLog, logText } from '../../renderer/src/features/log/ProfileLog';
-import { AppModel } from '../../renderer/src/state/app-model';
 import { ModelContext } from '../../renderer/src/state/hooks';
 import { Notices } from '../../renderer/src/ui/Notices';
 import { freePort } from '../support/net';
 import { createInProcessApi } from './in-process-api';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import { startModel } from './start-model';
 
 /** A profile whose server port has nothing listening: starting it logs real failures. */
 async function setup() {
@@ -19,12 +14,7 @@ async function setup() {
   const backend = await createInProcessApi({
     profiles: [{ name: 'Nowhere', host: '127.0.0.1', port, username: 'deploy' }],
   });
-  const model = new AppModel(backend.api, { noticeMs: 60_000 });
-  await model.start();
-  cleanups.push(
-    () => backend.dispose(),
-    () => model.dispose(),
-  );
+  const model = await startModel(backend);
   const profileId = model.profiles.get()![0]!.id;
   render(
     <ModelContext.Provider value={model}>

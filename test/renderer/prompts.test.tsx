@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PromptDialogs } from '../../renderer/src/features/prompts/PromptDialogs';
 import { hostKeyFileType, removeKeyCommand } from '../../renderer/src/features/prompts/prompt-text';
-import { AppModel } from '../../renderer/src/state/app-model';
 import { ModelContext } from '../../renderer/src/state/hooks';
 import { Notices } from '../../renderer/src/ui/Notices';
 import type { BurrowApi } from '../../shared/ipc';
@@ -13,19 +12,10 @@ import type { PromptAnswer, PromptRequest } from '../../shared/prompt';
 import type { ProfileStatus } from '../../shared/status';
 import { startFaultServer, type FaultServer } from '../support/fault-server';
 import { createInProcessApi, type InProcessApi } from './in-process-api';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import { startModel } from './start-model';
 
 async function mount(backend: { api: BurrowApi; dispose(): Promise<void> }) {
-  const model = new AppModel(backend.api, { noticeMs: 60_000 });
-  await model.start();
-  cleanups.push(
-    () => backend.dispose(),
-    () => model.dispose(),
-  );
+  const model = await startModel(backend);
   render(
     <ModelContext.Provider value={model}>
       <PromptDialogs />
@@ -384,12 +374,7 @@ describe('the changed host key dialog', () => {
     const backend = await createInProcessApi({
       profiles: [{ name: 'Staging', host: 'bastion.example', username: 'deploy' }],
     });
-    const model = new AppModel(backend.api);
-    await model.start();
-    cleanups.push(
-      () => backend.dispose(),
-      () => model.dispose(),
-    );
+    const model = await startModel(backend);
     model.status.applyDelta({ changed: [mismatch('staging', 'changed')], removed: [] });
     render(
       <ModelContext.Provider value={model}>

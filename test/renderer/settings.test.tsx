@@ -1,27 +1,17 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SettingsPage } from '../../renderer/src/features/settings/SettingsPage';
-import { AppModel } from '../../renderer/src/state/app-model';
 import { ModelContext } from '../../renderer/src/state/hooks';
 import { Notices } from '../../renderer/src/ui/Notices';
 import type { AppSettings } from '../../shared/settings';
 import { createInProcessApi } from './in-process-api';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import { startModel } from './start-model';
 
 async function setup() {
   const backend = await createInProcessApi();
   const update = vi.spyOn(backend.api.call, 'settings.update');
-  const model = new AppModel(backend.api, { noticeMs: 60_000 });
-  await model.start();
-  cleanups.push(
-    () => backend.dispose(),
-    () => model.dispose(),
-  );
+  const model = await startModel(backend);
   render(
     <ModelContext.Provider value={model}>
       <SettingsPage />

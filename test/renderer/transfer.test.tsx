@@ -4,38 +4,27 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSshConfig } from '../../electron/store/ssh-config';
 import {
   ImportFileDialog,
   SshConfigDialog,
   exportProfiles,
 } from '../../renderer/src/features/transfer/TransferDialogs';
-import { AppModel } from '../../renderer/src/state/app-model';
 import { ModelContext } from '../../renderer/src/state/hooks';
 import { Notices } from '../../renderer/src/ui/Notices';
 import type { BurrowApi } from '../../shared/ipc';
 import type { NewProfileInput, Profile } from '../../shared/profile';
 import { makeProfileFile, type ProfileFile } from '../../shared/profile-file';
 import { createInProcessApi } from './in-process-api';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import type { AppModel } from '../../renderer/src/state/app-model';
+import { startModel } from './start-model';
 
 const SAVED: NewProfileInput[] = [
   { name: 'Staging', host: 'staging.example', username: 'deploy' },
   { name: 'Prod', host: 'prod.example', username: 'deploy' },
   { name: 'Dev', host: 'dev.example', username: 'me' },
 ];
-
-async function startModel(api: BurrowApi, dispose: () => Promise<void>) {
-  const model = new AppModel(api, { noticeMs: 60_000 });
-  await model.start();
-  cleanups.push(dispose, () => model.dispose());
-  return model;
-}
 
 function Harness({ dialog }: { dialog: 'import' | 'ssh' }) {
   const [open, setOpen] = useState(true);
@@ -80,7 +69,7 @@ describe('export', () => {
         },
       },
     });
-    const model = await startModel(backend.api, backend.dispose);
+    const model = await startModel(backend);
 
     await expect(exportProfiles(model)).resolves.toEqual({
       path: '/home/me/burrow-profiles.json',
@@ -119,7 +108,7 @@ describe('import from a file', () => {
   it('previews pasted text, shows each conflict with a safe default, and applies the choices', async () => {
     const user = userEvent.setup();
     const backend = await createInProcessApi({ profiles: SAVED });
-    const model = await startModel(backend.api, backend.dispose);
+    const model = await startModel(backend);
     const text = await exportedAndChanged(backend);
     show(model, 'import');
 
@@ -166,7 +155,7 @@ describe('import from a file', () => {
   it('shows why a file cannot be imported, inline', async () => {
     const user = userEvent.setup();
     const backend = await createInProcessApi({ profiles: SAVED });
-    const model = await startModel(backend.api, backend.dispose);
+    const model = await startModel(backend);
     show(model, 'import');
     const dialog = await screen.findByRole('dialog', { name: 'Import profiles' });
     await user.click(within(dialog).getByLabelText("Or paste the file's text"));
@@ -187,7 +176,7 @@ describe('import from a file', () => {
         openText: async () => (toOpen === null ? null : { path: '/x.json', text: toOpen }),
       },
     });
-    const model = await startModel(backend.api, backend.dispose);
+    const model = await startModel(backend);
     show(model, 'import');
     const dialog = await screen.findByRole('dialog', { name: 'Import profiles' });
 
@@ -270,7 +259,7 @@ describe('import from ~/.ssh/config', () => {
   it('lists every host with its warnings and imports the ticked ones', async () => {
     const user = userEvent.setup();
     const backend = await serviceWithSshConfig(CONFIG);
-    const model = await startModel(backend.api, backend.dispose);
+    const model = await startModel(backend);
     show(model, 'ssh');
 
     const dialog = await screen.findByRole('dialog', { name: 'Import from ~/.ssh/config' });
@@ -313,7 +302,7 @@ describe('import from ~/.ssh/config', () => {
 
   it('says so when there is nothing to import', async () => {
     const backend = await serviceWithSshConfig('Host *\n  User me\n');
-    const model = await startModel(backend.api, backend.dispose);
+    const model = await startModel(backend);
     show(model, 'ssh');
     const dialog = await screen.findByRole('dialog', { name: 'Import from ~/.ssh/config' });
     await within(dialog).findByText(/names no host to import/);

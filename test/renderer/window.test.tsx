@@ -1,17 +1,12 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NewProfileInput } from '../../shared/profile';
 import type { ForwardStatus } from '../../shared/status';
 import { App } from '../../renderer/src/app/App';
-import { AppModel } from '../../renderer/src/state/app-model';
 import { freePort } from '../support/net';
 import { createInProcessApi, type InProcessApiOptions } from './in-process-api';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import { startModel } from './start-model';
 
 /** The whole window over the real service (store, engine) in this process. */
 async function renderWindow(
@@ -21,12 +16,7 @@ async function renderWindow(
 ) {
   const backend = await createInProcessApi(options);
   await options.before?.(backend);
-  const model = new AppModel(backend.api, { noticeMs: 60_000, sampleEveryMs: 60_000 });
-  await model.start();
-  cleanups.push(
-    () => backend.dispose(),
-    () => model.dispose(),
-  );
+  const model = await startModel(backend, { sampleEveryMs: 60_000 });
   render(<App model={model} />);
   return { ...backend, model };
 }
