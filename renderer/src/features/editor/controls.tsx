@@ -2,6 +2,7 @@ import { ArrowDown, ArrowUp, Trash2 } from 'lucide-react';
 import { createContext, useContext, useId, type Dispatch, type ReactNode } from 'react';
 import type { Profile } from '../../../../shared/profile';
 import { IconButton } from '../../ui/Button';
+import { CheckField as SharedCheckField, type CheckFieldProps } from '../../ui/CheckField';
 import { Field } from '../../ui/Field';
 import type { ProfileDraft } from './editor-model';
 import type { EditorAction } from './editor-state';
@@ -87,36 +88,9 @@ export function TextField({
   );
 }
 
-export interface CheckFieldProps {
-  label: string;
-  checked: boolean;
-  onChange(checked: boolean): void;
-  hint?: ReactNode;
-  fieldKey?: string;
-}
-
-/** A checkbox with its label beside it and an optional hint under it. */
-export function CheckField({ label, checked, onChange, hint, fieldKey }: CheckFieldProps) {
-  const hintId = useId();
-  return (
-    <div className="editor-check">
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={checked}
-          data-field={fieldKey}
-          aria-describedby={hint ? hintId : undefined}
-          onChange={(e) => onChange(e.target.checked)}
-        />
-        <span>{label}</span>
-      </label>
-      {hint && (
-        <div id={hintId} className="field-hint editor-check-hint">
-          {hint}
-        </div>
-      )}
-    </div>
-  );
+/** The shared checkbox, with the editor's spacing. */
+export function CheckField(props: Omit<CheckFieldProps, 'className'>) {
+  return <SharedCheckField {...props} className="editor-check" />;
 }
 
 /** An error that belongs to a whole list ("must list at least one login method"). */

@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/settings';
 import { useAppInfo, useModel, useSettings } from '../../state/hooks';
 import { Button } from '../../ui/Button';
+import { CheckField, type CheckFieldProps } from '../../ui/CheckField';
 import { Field } from '../../ui/Field';
 import './settings.css';
 
@@ -145,33 +146,8 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Check(props: {
-  label: string;
-  hint?: ReactNode;
-  checked: boolean;
-  onChange(checked: boolean): void;
-  disabled?: boolean;
-}) {
-  const hintId = useId();
-  return (
-    <div className="settings-check">
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={props.checked}
-          disabled={props.disabled}
-          aria-describedby={props.hint ? hintId : undefined}
-          onChange={(e) => props.onChange(e.target.checked)}
-        />
-        {props.label}
-      </label>
-      {props.hint && (
-        <div id={hintId} className="field-hint settings-check-hint">
-          {props.hint}
-        </div>
-      )}
-    </div>
-  );
+function Check(props: Omit<CheckFieldProps, 'className' | 'fieldKey'>) {
+  return <CheckField {...props} className="settings-check" />;
 }
 
 const THEMES: { value: AppSettings['theme']; label: string; hint: string }[] = [
