@@ -2,6 +2,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
 import type { AuthMethod, HostKeyFacts, PromptHandler, PromptRequest } from '../../shared';
+import { nudgeAcks } from './ack-nudge';
 import { algorithmsFor } from './algorithms';
 import { createAuthPlan, type AuthPlan, type CredentialCache } from './auth';
 import { PausableDeadline } from './deadline';
@@ -170,6 +171,7 @@ export async function connectHop(
     });
     authPlan.onAuthenticated();
     loggedIn = true;
+    nudgeAcks(socket, () => sendIgnore(client));
     return client;
   } catch (err) {
     // A late answer from a person must not reach a connection that is already gone.
@@ -211,6 +213,11 @@ async function loadKnownHosts(path: string): Promise<KnownHosts> {
       },
     );
   }
+}
+
+/** ssh2 keeps its protocol object private; Burrow's ssh2 patch gives it ignore(). */
+function sendIgnore(client: Client): void {
+  (client as unknown as { _protocol?: { ignore(): void } })._protocol?.ignore();
 }
 
 /** TCP to the first hop, with Nagle off: without it every tunnelled exchange waits ~40 ms. */

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared';
 import { startFaultServer, type FaultServer } from '../support/fault-server';
 import { makeTestKeys, type TestKeys } from '../support/keys';
-import { echoRoundTrip, startEchoServer, type TestServer } from '../support/net';
+import {
+  echoRoundTrip,
+  replyToCloseMedian,
+  startEchoServer,
+  startReplyAndCloseServer,
+  type TestServer,
+} from '../support/net';
 import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
 import { makeEngine, testProfile } from './engine-fixture';
 
@@ -69,6 +75,36 @@ describe.skipIf(!avail.ok)('jump hosts (ssh -J)', () => {
     await expect.poll(() => /Accepted password for/.test(target.logs())).toBe(true);
     expect(t.prompts).toEqual([expect.objectContaining({ kind: 'password', port: target.port })]);
     await t.engine.dispose();
+  });
+
+  it("passes a target's close on right behind its reply through a jump host too", async () => {
+    // Two legs where sshd's Nagle meets a delayed ACK: Burrow-bastion and bastion-target. The
+    // nudge on the inner login travels through the bastion and carries its ACK on the second leg.
+    const replier = await startReplyAndCloseServer();
+    const t = makeEngine({ knownHostsPath });
+    const profile = testProfile({
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      auth: [{ type: 'key', path: keys.ed25519.privatePath }],
+      jumpHosts: [
+        {
+          host: bastion.host,
+          port: bastion.port,
+          username: bastion.user,
+          auth: [{ type: 'key', path: keys.ed25519.privatePath }],
+        },
+      ],
+      forwards: [
+        { id: 'rr', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: replier.port },
+      ],
+    });
+    await t.engine.start(profile);
+    await t.waitForForward(profile.id, 'rr', 'active');
+    const { median, all } = await replyToCloseMedian('127.0.0.1', t.boundPort(profile.id, 'rr'));
+    expect(median, `reply → close, ms: ${all}`).toBeLessThan(20);
+    await t.engine.dispose();
+    await replier.dispose();
   });
 
   it('goes through two hops in order, and checks every hop host key', async () => {

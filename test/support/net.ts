@@ -171,6 +171,18 @@ export async function startEchoServer(host = '127.0.0.1', port = 0): Promise<Tes
   return rest;
 }
 
+/**
+ * Answers a client's first bytes with a short reply and closes at once, as an HTTP server does
+ * with `Connection: close`: the close follows the reply within the same moment.
+ */
+export async function startReplyAndCloseServer(host = '127.0.0.1', port = 0): Promise<TestServer> {
+  const { server: _server, ...rest } = await listenTracked(host, port, (sock) => {
+    sock.setNoDelay(true);
+    sock.once('data', () => sock.end('reply\n'));
+  });
+  return rest;
+}
+
 /** Reads everything, then on the client's end replies `"<sha256 hex> <byte count>\n"`: upload checks. */
 export async function startSinkServer(host = '127.0.0.1', port = 0): Promise<TestServer> {
   const { server: _server, ...rest } = await listenTracked(host, port, (sock) => {
@@ -319,4 +331,36 @@ export function echoRoundTrip(
     sock.once('close', () => resolve(Buffer.concat(chunks)));
     sock.once('connect', () => sock.end(payload));
   });
+}
+
+/**
+ * Sends a request, waits for the reply and the close that follows it (startReplyAndCloseServer)
+ * and returns the ms from the reply's arrival to the close's.
+ */
+export function replyToCloseMs(host: string, port: number, timeoutMs = 10_000): Promise<number> {
+  return withClient(host, port, timeoutMs, (sock, resolve, reject) => {
+    let repliedAt = 0;
+    sock.once('connect', () => sock.write('request\n'));
+    sock.on('data', () => (repliedAt ||= performance.now()));
+    sock.once('end', () => {
+      sock.destroy();
+      if (repliedAt) resolve(performance.now() - repliedAt);
+      else reject(new Error('closed without a reply'));
+    });
+  });
+}
+
+/** replyToCloseMs over `cycles` sequential connections: every figure, and their median. */
+export async function replyToCloseMedian(
+  host: string,
+  port: number,
+  cycles = 9,
+): Promise<{ median: number; all: string }> {
+  const all: number[] = [];
+  for (let i = 0; i < cycles; i++) all.push(await replyToCloseMs(host, port));
+  const sorted = [...all].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(cycles / 2)]!,
+    all: all.map((ms) => ms.toFixed(1)).join(', '),
+  };
 }
