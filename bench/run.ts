@@ -95,7 +95,15 @@ interface Results {
   throughput: ThroughputSample[];
   latency: Record<
     string,
-    { echoMs: number[]; cycleMs: number[]; errors: number; tunnelCpuSeconds?: number }
+    {
+      echoMs: number[];
+      cycleMs: number[];
+      /** The same cycles started PACED_CYCLE_MS apart: a connection now and then, not a stream. */
+      pacedEchoMs: number[];
+      errors: number;
+      pacedErrors: number;
+      tunnelCpuSeconds?: number;
+    }
   >;
   bursts: (BurstResult & { tunnel: string; peakRssKiB?: number; tunnelCpuSeconds?: number })[];
   idle: Record<string, { forwards: number; rssKiB: number; cpuPercent: number }>;
@@ -103,6 +111,10 @@ interface Results {
   notes: string[];
   rows: Row[];
 }
+
+/** Latency, paced pass: cycles start this far apart (more than sshd's ~44 ms close delay). */
+const PACED_CYCLE_MS = 50;
+const PACED_CYCLES_MAX = 200;
 
 function rotate<T>(items: T[], k: number): T[] {
   if (items.length === 0) return items;
@@ -535,7 +547,8 @@ class Bench {
       })),
     ];
     const data = this.results.latency;
-    for (const t of targets) data[t.name] = { echoMs: [], cycleMs: [], errors: 0 };
+    for (const t of targets)
+      data[t.name] = { echoMs: [], cycleMs: [], pacedEchoMs: [], errors: 0, pacedErrors: 0 };
     // Warm-up (JIT, first channel), not counted.
     for (const t of targets)
       for (let i = 0; i < 20; i++) await echoCycle(t.port, 10_000).catch(() => {});
@@ -557,16 +570,37 @@ class Bench {
         if (t.pid) d.tunnelCpuSeconds = (d.tunnelCpuSeconds ?? 0) + cpuSeconds(t.pid) - cpu0;
       }
     }
-    const stat = (name: string, key: 'echoMs' | 'cycleMs', p: number) => {
+    // Paced: each cycle starts PACED_CYCLE_MS after the one before, whatever the client. Back to
+    // back, a client that closes sooner also starts its next cycle sooner, on a warmer CPU; this
+    // shows each client's latency for a connection that comes alone.
+    const paced = Math.min(PACED_CYCLES_MAX, Math.ceil(cycles / 4));
+    const pacedBlock = Math.max(1, Math.min(25, Math.floor(paced / 4)));
+    for (let done = 0, b = 0; done < paced; done += pacedBlock, b++) {
+      const n = Math.min(pacedBlock, paced - done);
+      for (const t of rotate(targets, b)) {
+        const d = data[t.name]!;
+        for (let i = 0; i < n; i++) {
+          const start = performance.now();
+          try {
+            d.pacedEchoMs.push((await echoCycle(t.port, 10_000)).echoMs);
+          } catch {
+            d.pacedErrors += 1;
+          }
+          await sleep(Math.max(0, start + PACED_CYCLE_MS - performance.now()));
+        }
+      }
+    }
+    const stat = (name: string, key: 'echoMs' | 'cycleMs' | 'pacedEchoMs', p: number) => {
       const v = [...(data[name]?.[key] ?? [])].sort((a, b) => a - b);
       return v.length ? percentile(v, p) : undefined;
     };
     for (const t of targets)
       log(
         `  ${t.name.padEnd(12)} p50 ${stat(t.name, 'echoMs', 0.5)?.toFixed(3)} ms, p95 ${stat(t.name, 'echoMs', 0.95)?.toFixed(3)} ms` +
+          `, paced p50 ${stat(t.name, 'pacedEchoMs', 0.5)?.toFixed(3)} ms` +
           (data[t.name]!.errors ? `, ${data[t.name]!.errors} errors` : ''),
       );
-    const row = (label: string, key: 'echoMs' | 'cycleMs', p: number): Row => ({
+    const row = (label: string, key: 'echoMs' | 'cycleMs' | 'pacedEchoMs', p: number): Row => ({
       group: `latency, ${cycles} sequential connections (connect → 64-byte echo back)`,
       label,
       unit: 'ms',
@@ -579,6 +613,8 @@ class Bench {
       row('p50', 'echoMs', 0.5),
       row('p95', 'echoMs', 0.95),
       row('whole cycle incl. close, p50', 'cycleMs', 0.5),
+      row(`p50, one connection every ${PACED_CYCLE_MS} ms`, 'pacedEchoMs', 0.5),
+      row(`p95, one connection every ${PACED_CYCLE_MS} ms`, 'pacedEchoMs', 0.95),
       {
         group: row('', 'echoMs', 0.5).group,
         label: 'client process CPU per connection',
@@ -597,8 +633,9 @@ class Bench {
         ),
       },
     );
-    const failed = Object.entries(data).filter(([, d]) => d.errors > 0);
-    for (const [name, d] of failed) this.note(`latency: ${name} had ${d.errors} failed cycles`);
+    for (const [name, d] of Object.entries(data))
+      if (d.errors + d.pacedErrors > 0)
+        this.note(`latency: ${name} had ${d.errors + d.pacedErrors} failed cycles`);
   }
 
   // ---- bursts ----------------------------------------------------------------------------------
