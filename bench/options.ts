@@ -42,7 +42,8 @@ openssh-server). Without options: the full suite, about 10 minutes.
   --rounds N            Throughput rounds, each tunnel once per round (full 3, quick 1)
   --forwards LIST       Throughput forwards: ${FORWARD_KINDS.join(',')} (default all)
   --dirs LIST           Throughput directions: up,down (default both)
-  --cycles N            Latency: sequential connect-echo-close cycles (full 500, quick 100)
+  --cycles N            Latency: sequential connect-echo-close cycles (full 500, quick 100),
+                        then a quarter as many (at most 200) started 50 ms apart
   --bursts LIST         Burst sizes (full 1000,4000,10000; quick 200,1000)
   --tunnels LIST        Only these tunnels: burrow, ssh-gcm, ssh-default, or variant names
   --variant NAME=FILE[::NODE_FLAGS]
