@@ -55,12 +55,18 @@ export function pipeTunnel(options: {
   socket.on('error', () => {
     channel.destroy();
   });
+  // At most one of these runs; whichever side closes second clears the other's. Left to fire,
+  // each would wake the process 10 s after every connection, long after both sides are gone.
+  let channelLinger: NodeJS.Timeout | undefined;
+  let socketLinger: NodeJS.Timeout | undefined;
+
   socket.on('close', () => {
+    clearTimeout(socketLinger);
     if (!channel.writableEnded) channel.destroy();
-    else if (!channel.destroyed) {
+    else if (!channel.destroyed && !channelClosed) {
       // A clean local close already ended the channel; destroying it now could drop the EOF and
       // the tail still queued in it. The far side closes the channel once it has everything.
-      setTimeout(() => channel.destroy(), LINGER_MS).unref();
+      channelLinger = setTimeout(() => channel.destroy(), LINGER_MS).unref();
     }
     finish();
   });
@@ -70,12 +76,13 @@ export function pipeTunnel(options: {
   });
   channel.on('close', () => {
     channelClosed = true;
+    clearTimeout(channelLinger);
     // The far side is gone. Let what was already piped reach the local peer, keep draining what
     // the peer still sends (so closing does not answer its data with a reset), and bound the
     // wait so a peer that never closes cannot hold the socket forever.
     socket.unpipe(channel);
     socket.resume();
     if (!socket.writableEnded) socket.end();
-    if (!socket.destroyed) setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    if (!socket.destroyed) socketLinger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
 }
