@@ -17,7 +17,8 @@ export const NUDGE_BELOW_BYTES = 16 * 1024;
  * reached the client ~40 ms late, with OpenSSH's own client too. Measured in bench/: a
  * connect, echo and close cycle took 44 ms with either client; with this, 1.7 ms.
  *
- * Bulk downloads read more than NUDGE_BELOW_BYTES at a time and get no nudges.
+ * Bulk transfers mostly read more than NUDGE_BELOW_BYTES at a time: ~500 nudges per GiB in the
+ * bench, against ~33,000 packets.
  *
  * Every hop gets one (`socket` is then a channel through the hop before): the inner login's
  * IGNORE travels through the jump host and carries that host's ACK on the leg behind it.
