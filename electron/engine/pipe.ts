@@ -6,6 +6,13 @@ import type { ForwardCounters } from '../../shared';
 const LINGER_MS = 10_000;
 
 /**
+ * The writable high-water mark for local sockets (listeners' and remote forwards' targets): room
+ * for all the packets of one SSH read (~90 KiB measured, each up to 32 KiB) while the socket is
+ * corked. At Node's 16 KiB the first packet alone reports backpressure and pauses the channel.
+ */
+export const LOCAL_SOCKET_HIGH_WATER_MARK = 256 * 1024;
+
+/**
  * Joins a local TCP socket and a tunnel stream (an SSH channel) both ways until both are done.
  *
  * - Half-close travels through: the local FIN becomes a channel EOF and vice versa, and neither
@@ -35,9 +42,23 @@ export function pipeTunnel(options: {
     counters.bytesOut += chunk.length;
     onActivity();
   });
+  // One SSH read holds several packets, which arrive here one by one in the same tick. They go to
+  // the local peer as one write (corked until the tick ends) instead of one write per 32 KiB
+  // packet: a third of the syscalls and of the peer's wake-ups, as OpenSSH does with its ~90 KiB
+  // writes. Measured in bench/: downloads +4-6% MiB/s.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    socket.uncork();
+  };
   channel.on('data', (chunk: Buffer) => {
     counters.bytesIn += chunk.length;
     onActivity();
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
   });
 
   socket.pipe(channel);

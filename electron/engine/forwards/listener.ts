@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { classifyListenError } from '../errors';
+import { LOCAL_SOCKET_HIGH_WATER_MARK } from '../pipe';
 
 /**
  * A local TCP listener that owns its accepted sockets, so stop() really frees the port and
@@ -13,7 +14,12 @@ export class OwnedListener {
   private closed = false;
 
   constructor(onConnection: (socket: Socket) => void) {
-    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    const options = {
+      allowHalfOpen: true,
+      noDelay: true,
+      highWaterMark: LOCAL_SOCKET_HIGH_WATER_MARK,
+    };
+    this.server = createServer(options, (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       // Attached before anything else can fail: an unhandled socket error kills the process.

@@ -1,8 +1,9 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tcpConnect, type Socket, type TcpNetConnectOpts } from 'node:net';
+import type { DuplexOptions } from 'node:stream';
 import type { Client, ClientChannel, TcpConnectionDetails } from 'ssh2';
 import type { ForwardCounters, RemoteForward } from '../../../shared';
 import { EngineError, classifyTargetError } from '../errors';
-import { pipeTunnel } from '../pipe';
+import { LOCAL_SOCKET_HIGH_WATER_MARK, pipeTunnel } from '../pipe';
 import type { ForwardHost, ForwardRunner } from './forward';
 
 /** How long a cancel request may take before stop() stops waiting for the server's answer. */
@@ -145,7 +146,14 @@ export class RemoteForwardRunner implements ForwardRunner {
     // ssh2 would hand us a channel that looks alive but leads nowhere.
     const client = this.host.currentClient();
     const target = `${targetHost}:${targetPort}`;
-    const socket = tcpConnect({ host: targetHost, port: targetPort, allowHalfOpen: true });
+    // Node hands stream options on to the socket; its connect() types leave them out.
+    const options: TcpNetConnectOpts & Pick<DuplexOptions, 'writableHighWaterMark'> = {
+      host: targetHost,
+      port: targetPort,
+      allowHalfOpen: true,
+      writableHighWaterMark: LOCAL_SOCKET_HIGH_WATER_MARK,
+    };
+    const socket = tcpConnect(options);
     this.sockets.add(socket);
     this.connecting.add(socket);
     socket.setNoDelay(true);
