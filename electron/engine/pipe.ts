@@ -9,6 +9,7 @@ const LINGER_MS = 10_000;
  * The writable high-water mark for local sockets (listeners' and remote forwards' targets): room
  * for all the packets of one SSH read (~90 KiB measured, each up to 32 KiB) while the socket is
  * corked. At Node's 16 KiB the first packet alone reports backpressure and pauses the channel.
+ * (A listener sets it for reading too: `createServer` has one option for both.)
  */
 export const LOCAL_SOCKET_HIGH_WATER_MARK = 256 * 1024;
 
