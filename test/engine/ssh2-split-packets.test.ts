@@ -4,6 +4,7 @@ import { Duplex } from 'node:stream';
 import { Client, Server, type Connection } from 'ssh2';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateHostKey } from '../support/fault-server';
+import { pseudoRandomBytes } from '../support/net';
 
 /**
  * Burrow's ssh2 patch decrypts an AES-GCM packet that two reads delivered side by side in one
@@ -17,12 +18,12 @@ const require = createRequire(import.meta.url);
 const GCM = 'aes128-gcm@openssh.com';
 const MiB = 1024 * 1024;
 
-/** Deterministic piece sizes (a linear congruential generator), so a failure repeats. */
+/** Deterministic piece sizes (a 32-bit linear congruential generator), so a failure repeats. */
 function pieceSizes(seed: number, max: number): () => number {
-  let state = seed;
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return 1 + (state % max);
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return 1 + ((state >>> 8) % max);
   };
 }
 
@@ -165,8 +166,7 @@ describe("ssh2 patch: AES-GCM packets split across the client's reads", () => {
     // Small pieces: packets in many slices, some across a slab's end.
     { seed: 3, maxPiece: 3_000 },
   ])('delivers 4 MiB intact (seed $seed, pieces up to $maxPiece bytes)', async (c) => {
-    const payload = Buffer.alloc(4 * MiB);
-    for (let i = 0; i < payload.length; i += 4) payload.writeUInt32BE(i, i);
+    const payload = pseudoRandomBytes(4 * MiB, `split-${c.seed}`);
     const pipe = slicedPipe(c.seed, c.maxPiece);
     servers.push(startServer(pipe.server, hostKey, payload));
 
