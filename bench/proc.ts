@@ -32,6 +32,25 @@ export function sysCpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * How often a process went to sleep (its main thread's voluntary context switches, from
+ * /proc/PID/status) and how many minor page faults it took (fresh memory; /proc/PID/stat field
+ * 10). Each sleep is a wake-up someone else pays for: on loopback the writer's kernel wakes the
+ * reader, and across vCPUs of a virtual machine that is an interrupt between CPUs, a VM exit.
+ */
+export function schedCounts(pid: number): { sleeps: number; minorFaults: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return {
+      sleeps: Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+      minorFaults: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]),
+    };
+  } catch {
+    return { sleeps: 0, minorFaults: 0 };
+  }
+}
+
 /** Sum of cpuSeconds over several processes. */
 export function cpuSecondsOf(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);

@@ -27,6 +27,7 @@ import {
   memoryKiB,
   openFileLimit,
   RssSampler,
+  schedCounts,
   selfCpuSeconds,
   sysCpuSeconds,
 } from './proc';
@@ -69,6 +70,9 @@ interface ThroughputSample {
   tunnelSysCpuSeconds?: number;
   sshdCpuSeconds?: number;
   loadgenCpuSeconds?: number;
+  /** The tunnel process's sleeps (voluntary context switches) and minor page faults. */
+  tunnelSleeps?: number;
+  tunnelMinorFaults?: number;
   peakRssKiB?: number;
   /** Burrow: V8's full (mark-compact) and young-generation collections during the run. */
   majorGcs?: number;
@@ -342,6 +346,8 @@ class Bench {
     const timeoutMs = Math.max(60_000, (bytes / (20 * MiB)) * 1000);
     const tunnels = [...this.mains.values()];
 
+    // A count during one transfer, per GiB moved, e.g. "12.0k/GiB".
+    const perGiB = (count: number): string => `${((count * GiB) / bytes / 1000).toFixed(1)}k/GiB`;
     const measure = async (
       sample: ThroughputSample,
       op: 'put' | 'get',
@@ -352,6 +358,7 @@ class Bench {
       const gc0 = tunnel && (await gcTotals(tunnel));
       const cpu0 = tunnel ? cpuSeconds(tunnel.pid) : 0;
       const sys0 = tunnel ? sysCpuSeconds(tunnel.pid) : 0;
+      const sched0 = tunnel && schedCounts(tunnel.pid);
       const sshd0 = tunnel ? cpuSecondsOf(tunnel.sshdPids) : 0;
       const lg0 = cpuSecondsOf(this.loadgen.pids);
       const busy0 = machineBusySeconds();
@@ -373,6 +380,9 @@ class Bench {
           sample.tunnelCpuSeconds = cpuSeconds(tunnel.pid) - cpu0;
           sample.tunnelSysCpuSeconds = sysCpuSeconds(tunnel.pid) - sys0;
           sample.sshdCpuSeconds = cpuSecondsOf(tunnel.sshdPids) - sshd0;
+          const sched1 = schedCounts(tunnel.pid);
+          sample.tunnelSleeps = sched1.sleeps - sched0!.sleeps;
+          sample.tunnelMinorFaults = sched1.minorFaults - sched0!.minorFaults;
           const gc1 = gc0 && (await gcTotals(tunnel));
           if (gc0 && gc1) {
             sample.majorGcs = gc1.major - gc0.major;
@@ -402,6 +412,7 @@ class Bench {
             : `${sample.mibps!.toFixed(0).padStart(5)} MiB/s` +
               (tunnel
                 ? `  client cpu ${sample.tunnelCpuSeconds!.toFixed(2)} s (sys ${sample.tunnelSysCpuSeconds!.toFixed(2)}), sshd cpu ${sample.sshdCpuSeconds!.toFixed(2)} s` +
+                  `, client sleeps ${perGiB(sample.tunnelSleeps!)}, page faults ${perGiB(sample.tunnelMinorFaults!)}` +
                   (sample.majorGcs !== undefined ? `, full GCs ${sample.majorGcs}` : '')
                 : '') +
               `, loadgen cpu ${sample.loadgenCpuSeconds!.toFixed(2)} s` +
