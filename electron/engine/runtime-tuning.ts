@@ -32,6 +32,31 @@ const OLD_GENERATION_GROWTH_PERCENT = 500;
  */
 const INTERRUPT_BUDGET_BYTES = 8 * 1024;
 
+/**
+ * One block larger than anything the data path allocates, taken and dropped at start.
+ *
+ * Why: glibc's malloc serves a request at or above its mmap threshold (128 KiB at start) with a
+ * fresh mmap(), and hands the top of its heap back to the kernel once more than its trim
+ * threshold is free there. It raises both, to the size of the block and twice that, the first
+ * time it frees an mmapped block of up to 32 MiB (mallopt(3), "dynamic mmap threshold"). The
+ * 1 MiB read slabs (ssh-connection.ts) and 4 MiB Buffer pools come and go by the hundred per
+ * GiB, so with the thresholds Node's own buffers had raised them to, a slab still landed on
+ * freshly mapped pages often: 30-60k page faults per GiB downloaded, ~6% of the process's CPU
+ * (`perf`). Once this block is freed (at V8's next collection) the thresholds are 16 and 32 MiB:
+ * slabs reuse freed heap memory, ~0 faults per GiB, and the kernel half of the CPU per GiB
+ * downloaded fell 9-14% in interleaved runs (bench/README.md). The price: up to 32 MiB that the
+ * process freed stays mapped until it needs it again, instead of going back to the kernel.
+ *
+ * Nothing is written to the block, so it never becomes resident. Where malloc is not glibc's
+ * (musl, or an allocator of Electron's own), this is one short-lived reservation and nothing else.
+ */
+export const MALLOC_PRIMER_BYTES = 16 * 1024 * 1024;
+
+/** Takes and drops one MALLOC_PRIMER_BYTES block (see there). */
+export function primeMallocForSlabs(): void {
+  Buffer.allocUnsafeSlow(MALLOC_PRIMER_BYTES);
+}
+
 let tuned = false;
 
 /** Applies the process-wide settings the engine's data path is measured with. Idempotent. */
@@ -45,4 +70,5 @@ export function tuneRuntimeForTunnels(): void {
   // pool serves them as slices of shared slabs (bench/README.md: 2-17% less CPU per GiB, ~15 MiB
   // more peak memory).
   Buffer.poolSize = 4 * 1024 * 1024;
+  primeMallocForSlabs();
 }
