@@ -41,7 +41,7 @@ const INTERRUPT_BUDGET_BYTES = 8 * 1024;
  * time it frees an mmapped block of up to 32 MiB (mallopt(3), "dynamic mmap threshold"). The
  * 1 MiB read slabs (ssh-connection.ts) and 4 MiB Buffer pools come and go by the hundred per
  * GiB, so with the thresholds Node's own buffers had raised them to, a slab still landed on
- * freshly mapped pages often: 30-60k page faults per GiB downloaded, ~6% of the process's CPU
+ * freshly mapped pages often: 11-60k page faults per GiB downloaded, ~6% of the process's CPU
  * (`perf`). Once this block is freed (at V8's next collection) the thresholds are 16 and 32 MiB:
  * slabs reuse freed heap memory, ~0 faults per GiB, and the kernel half of the CPU per GiB
  * downloaded fell 9-14% in interleaved runs (bench/README.md). The price: up to 32 MiB that the
