@@ -10,41 +10,46 @@ const TICKS = ((): number => {
   }
 })();
 
-/** User + system CPU seconds a process has used so far (0 once it is gone). */
-export function cpuSeconds(pid: number): number {
+/**
+ * /proc/PID/stat as numbers, `field(n)` being field n of proc(5) (1-based); undefined once the
+ * process is gone. The fields are counted after the parenthesised command name, which may hold
+ * spaces.
+ */
+function procStat(pid: number): ((n: number) => number) | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name (which may hold spaces): utime is field 14.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    return (n) => Number(fields[n - 3]);
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** User + system CPU seconds a process has used so far (0 once it is gone). */
+export function cpuSeconds(pid: number): number {
+  const field = procStat(pid);
+  return field ? (field(14) + field(15)) / TICKS : 0;
 }
 
 /** The kernel-mode part of cpuSeconds (stime): syscalls, and on loopback the TCP stack's work. */
 export function sysCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) / TICKS;
-  } catch {
-    return 0;
-  }
+  const field = procStat(pid);
+  return field ? field(15) / TICKS : 0;
 }
 
 /**
  * How often a process went to sleep (its main thread's voluntary context switches, from
- * /proc/PID/status) and how many minor page faults it took (fresh memory; /proc/PID/stat field
- * 10). Each sleep is a wake-up someone else pays for: on loopback the writer's kernel wakes the
- * reader, and across vCPUs of a virtual machine that is an interrupt between CPUs, a VM exit.
+ * /proc/PID/status) and how many minor page faults it took (fresh memory). Each sleep is a
+ * wake-up someone else pays for: on loopback the writer's kernel wakes the reader, and across
+ * vCPUs of a virtual machine that is an interrupt between CPUs, a VM exit.
  */
 export function schedCounts(pid: number): { sleeps: number; minorFaults: number } {
+  const field = procStat(pid);
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return {
       sleeps: Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0),
-      minorFaults: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]),
+      minorFaults: field ? field(10) : 0,
     };
   } catch {
     return { sleeps: 0, minorFaults: 0 };
