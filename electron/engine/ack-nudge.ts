@@ -24,23 +24,21 @@ export const NUDGE_BELOW_BYTES = 16 * 1024;
  * IGNORE travels through the jump host and carries that host's ACK on the leg behind it.
  */
 export function nudgeAcks(socket: Duplex, sendIgnore: () => void): void {
-  let watchingTurn = false;
+  // Bytes read in the turn being watched; 0 while no turn is.
   let readThisTurn = 0;
   let wroteSinceRead = false;
 
   const endOfTurn = (): void => {
-    watchingTurn = false;
     if (!wroteSinceRead && readThisTurn < NUDGE_BELOW_BYTES && !socket.destroyed) sendIgnore();
+    readThisTurn = 0;
   };
   // First in line, so that what the SSH client writes while handling this read counts as an
   // answer that already carries the ACK.
   socket.prependListener('data', (chunk: Buffer) => {
-    if (!watchingTurn) {
+    if (readThisTurn === 0) {
       // A turn that starts with a bulk read needs no nudge: no timer for it (one per read
-      // while downloading, ~1% of the CPU).
+      // while downloading, ~1.5% of the CPU).
       if (chunk.length >= NUDGE_BELOW_BYTES) return;
-      watchingTurn = true;
-      readThisTurn = 0;
       wroteSinceRead = false;
       setImmediate(endOfTurn);
     }

@@ -12,8 +12,9 @@ import { setFlagsFromString } from 'node:v8';
  * MiB/s hit it every 50-70 ms, and each hit was a full mark-compact (concurrent marking of the
  * whole heap, sweeping). `perf` put that at ~30% of the process's CPU. With room for 5× the live
  * heap the scavenges free the buffers first: 0.3 full collections per GiB instead of 55, and
- * 33-41% less CPU per GiB in every forward and direction (bench/README.md, 2026-11-21). The price is that a heap which really
- * grows may hold more garbage before it is collected: ~50 MB more for a 10 MB heap.
+ * 33-41% less CPU per GiB in every forward and direction (bench/README.md, 2026-11-21). The
+ * price is that a heap which really grows may hold more garbage before it is collected: ~50 MB
+ * more for a 10 MB heap.
  *
  * V8 reads this flag each time it sets a new limit, so setting it at run time works (unlike the
  * heap-size flags, which only apply at start-up).
