@@ -411,7 +411,7 @@ class Bench {
             ? `FAILED: ${sample.error}`
             : `${sample.mibps!.toFixed(0).padStart(5)} MiB/s` +
               (tunnel
-                ? `  client cpu ${sample.tunnelCpuSeconds!.toFixed(2)} s (sys ${sample.tunnelSysCpuSeconds!.toFixed(2)}), sshd cpu ${sample.sshdCpuSeconds!.toFixed(2)} s` +
+                ? `  client cpu ${sample.tunnelCpuSeconds!.toFixed(2)} s (sys ${sample.tunnelSysCpuSeconds!.toFixed(2)}), sshd cpu ${sample.sshdCpuSeconds!.toFixed(2)} s (${((100 * sample.sshdCpuSeconds!) / sample.seconds!).toFixed(0)}% of a core)` +
                   `, client sleeps ${perGiB(sample.tunnelSleeps!)}, page faults ${perGiB(sample.tunnelMinorFaults!)}` +
                   (sample.majorGcs !== undefined ? `, full GCs ${sample.majorGcs}` : '')
                 : '') +
