@@ -14,6 +14,8 @@ export interface BenchOptions {
   forwards: Set<ForwardKind>;
   dirs: Set<'up' | 'down'>;
   latencyCycles: number;
+  /** Latency: connections through each tunnel before the measured cycles (reported apart). */
+  latencyWarmup: number;
   bursts: number[];
   burstTimeoutMs: number;
   startupReps: number;
@@ -44,6 +46,8 @@ openssh-server). Without options: the full suite, about 10 minutes.
   --dirs LIST           Throughput directions: up,down (default both)
   --cycles N            Latency: sequential connect-echo-close cycles (full 500, quick 100),
                         then a quarter as many (at most 200) started 50 ms apart
+  --warmup N            Latency: cycles through each tunnel before those (full 1000, quick 20),
+                        reported apart as "first N": Node's JIT is still compiling then
   --bursts LIST         Burst sizes (full 1000,4000,10000; quick 200,1000)
   --tunnels LIST        Only these tunnels: burrow, ssh-gcm, ssh-default, or variant names
   --variant NAME=FILE[::NODE_FLAGS]
@@ -82,6 +86,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       forwards: { type: 'string' },
       dirs: { type: 'string' },
       cycles: { type: 'string' },
+      warmup: { type: 'string' },
       bursts: { type: 'string' },
       tunnels: { type: 'string' },
       variant: { type: 'string', multiple: true },
@@ -127,6 +132,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     forwards: new Set(forwards as ForwardKind[]),
     dirs: new Set(dirs as ('up' | 'down')[]),
     latencyCycles: positive('cycles', values.cycles) ?? (quick ? 100 : 500),
+    latencyWarmup: positive('warmup', values.warmup) ?? (quick ? 20 : 1000),
     bursts,
     burstTimeoutMs: quick ? 10_000 : 30_000,
     startupReps: quick ? 3 : 10,
