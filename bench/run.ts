@@ -97,20 +97,15 @@ interface Results {
     error?: string;
   }[];
   throughput: ThroughputSample[];
+  /** The measured sequential cycles, with the warm-up before them and the paced pass after. */
   latency: Record<
     string,
-    {
-      echoMs: number[];
-      cycleMs: number[];
-      /** The warm-up cycles before echoMs: the first connections through a fresh tunnel. */
-      warmupEchoMs: number[];
-      warmupErrors: number;
-      warmupCpuSeconds?: number;
+    SequentialPass & {
+      /** The cycles before the measured ones: the first connections through a fresh tunnel. */
+      warmup: SequentialPass;
       /** The same cycles started PACED_CYCLE_MS apart: a connection now and then, not a stream. */
       pacedEchoMs: number[];
-      errors: number;
       pacedErrors: number;
-      tunnelCpuSeconds?: number;
     }
   >;
   bursts: (BurstResult & { tunnel: string; peakRssKiB?: number; tunnelCpuSeconds?: number })[];
@@ -119,6 +114,17 @@ interface Results {
   notes: string[];
   rows: Row[];
 }
+
+/** Back-to-back connect–echo–close cycles through one tunnel. */
+interface SequentialPass {
+  echoMs: number[];
+  cycleMs: number[];
+  errors: number;
+  /** The tunnel process's CPU over the pass (none for raw TCP). */
+  tunnelCpuSeconds?: number;
+}
+
+const emptyPass = (): SequentialPass => ({ echoMs: [], cycleMs: [], errors: 0 });
 
 /** Latency, paced pass: cycles start this far apart (more than sshd's ~44 ms close delay). */
 const PACED_CYCLE_MS = 50;
@@ -564,40 +570,29 @@ class Bench {
     ];
     const data = this.results.latency;
     for (const t of targets)
-      data[t.name] = {
-        echoMs: [],
-        cycleMs: [],
-        warmupEchoMs: [],
-        warmupErrors: 0,
-        pacedEchoMs: [],
-        errors: 0,
-        pacedErrors: 0,
-      };
+      data[t.name] = { ...emptyPass(), warmup: emptyPass(), pacedEchoMs: [], pacedErrors: 0 };
     // Sequential cycles in blocks, the tunnels' order rotating from block to block.
-    const sequential = async (count: number, pass: 'warmup' | 'measured'): Promise<void> => {
+    const sequential = async (
+      count: number,
+      passOf: (name: string) => SequentialPass,
+    ): Promise<void> => {
       const block = Math.max(1, Math.min(50, Math.floor(count / 4)));
       for (let done = 0, b = 0; done < count; done += block, b++) {
         const n = Math.min(block, count - done);
         for (const t of rotate(targets, b)) {
-          const d = data[t.name]!;
+          const pass = passOf(t.name);
           const cpu0 = t.pid ? cpuSeconds(t.pid) : 0;
           for (let i = 0; i < n; i++) {
             try {
               const r = await echoCycle(t.port, 10_000);
-              if (pass === 'warmup') d.warmupEchoMs.push(r.echoMs);
-              else {
-                d.echoMs.push(r.echoMs);
-                d.cycleMs.push(r.cycleMs);
-              }
+              pass.echoMs.push(r.echoMs);
+              pass.cycleMs.push(r.cycleMs);
             } catch {
-              if (pass === 'warmup') d.warmupErrors += 1;
-              else d.errors += 1;
+              pass.errors += 1;
             }
           }
-          if (!t.pid) continue;
-          const cpu = cpuSeconds(t.pid) - cpu0;
-          if (pass === 'warmup') d.warmupCpuSeconds = (d.warmupCpuSeconds ?? 0) + cpu;
-          else d.tunnelCpuSeconds = (d.tunnelCpuSeconds ?? 0) + cpu;
+          if (t.pid)
+            pass.tunnelCpuSeconds = (pass.tunnelCpuSeconds ?? 0) + cpuSeconds(t.pid) - cpu0;
         }
       }
     };
@@ -606,8 +601,8 @@ class Bench {
     // 250, ~1.0 ms after 750), on background threads that compete for the same two cores.
     const warmup = this.opts.latencyWarmup;
     log(`  (${warmup} warm-up cycles per tunnel first)`);
-    await sequential(warmup, 'warmup');
-    await sequential(cycles, 'measured');
+    await sequential(warmup, (name) => data[name]!.warmup);
+    await sequential(cycles, (name) => data[name]!);
     // Paced: each cycle starts PACED_CYCLE_MS after the one before, whatever the client. Back to
     // back, a client that closes sooner also starts its next cycle sooner, on a warmer CPU; this
     // shows each client's latency for a connection that comes alone.
@@ -629,8 +624,13 @@ class Bench {
       }
     }
     type Series = 'echoMs' | 'cycleMs' | 'pacedEchoMs' | 'warmupEchoMs';
+    const series = (name: string, key: Series): number[] => {
+      const d = data[name];
+      if (!d) return [];
+      return key === 'warmupEchoMs' ? d.warmup.echoMs : d[key];
+    };
     const stat = (name: string, key: Series, p: number) => {
-      const v = [...(data[name]?.[key] ?? [])].sort((a, b) => a - b);
+      const v = [...series(name, key)].sort((a, b) => a - b);
       return v.length ? percentile(v, p) : undefined;
     };
     for (const t of targets)
@@ -649,7 +649,7 @@ class Bench {
       raw: stat('raw', key, p),
       values: Object.fromEntries(this.specs.map((s) => [s.name, stat(s.name, key, p)])),
     });
-    const cpuPerConnection = (label: string, pass: 'warmup' | 'measured'): Row => ({
+    const cpuPerConnection = (label: string, passOf: (name: string) => SequentialPass): Row => ({
       group: row('', 'echoMs', 0.5).group,
       label,
       unit: 'ms',
@@ -657,12 +657,9 @@ class Bench {
       digits: 2,
       values: Object.fromEntries(
         this.specs.map((s) => {
-          const d = data[s.name];
-          if (!d) return [s.name, undefined];
-          const [seconds, n] =
-            pass === 'warmup'
-              ? [d.warmupCpuSeconds, d.warmupEchoMs.length + d.warmupErrors]
-              : [d.tunnelCpuSeconds, d.echoMs.length + d.errors];
+          if (!data[s.name]) return [s.name, undefined];
+          const { tunnelCpuSeconds: seconds, echoMs, errors } = passOf(s.name);
+          const n = echoMs.length + errors;
           return [s.name, seconds !== undefined && n ? (1000 * seconds) / n : undefined];
         }),
       ),
@@ -673,16 +670,18 @@ class Bench {
       row('whole cycle incl. close, p50', 'cycleMs', 0.5),
       row(`p50, one connection every ${PACED_CYCLE_MS} ms`, 'pacedEchoMs', 0.5),
       row(`p95, one connection every ${PACED_CYCLE_MS} ms`, 'pacedEchoMs', 0.95),
-      cpuPerConnection('client process CPU per connection', 'measured'),
+      cpuPerConnection('client process CPU per connection', (name) => data[name]!),
       row(`p50, the first ${warmup} (JIT warming up)`, 'warmupEchoMs', 0.5),
       row(`p95, the first ${warmup}`, 'warmupEchoMs', 0.95),
-      cpuPerConnection(`client process CPU per connection, the first ${warmup}`, 'warmup'),
+      cpuPerConnection(
+        `client process CPU per connection, the first ${warmup}`,
+        (name) => data[name]!.warmup,
+      ),
     );
-    for (const [name, d] of Object.entries(data))
-      if (d.errors + d.pacedErrors + d.warmupErrors > 0)
-        this.note(
-          `latency: ${name} had ${d.errors + d.pacedErrors + d.warmupErrors} failed cycles`,
-        );
+    for (const [name, d] of Object.entries(data)) {
+      const failed = d.errors + d.pacedErrors + d.warmup.errors;
+      if (failed > 0) this.note(`latency: ${name} had ${failed} failed cycles`);
+    }
   }
 
   // ---- bursts ----------------------------------------------------------------------------------
