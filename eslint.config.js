@@ -12,7 +12,7 @@ const electronOnly = {
 const nodeBuiltins = ['node:*', 'fs', 'net', 'os', 'path', 'child_process', 'crypto', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'bench/results/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'bench/results/', 'test-artifacts/', 'native/*/build/'] },
   // The CLI launcher has no extension; lint it as the ES module it is.
   {
     files: ['bin/burrow'],
@@ -20,6 +20,12 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // The native binding's package is CommonJS: npm runs its install script and Node loads it.
+  {
+    files: ['native/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
