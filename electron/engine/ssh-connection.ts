@@ -8,6 +8,7 @@ import { createAuthPlan, type AuthPlan, type CredentialCache } from './auth';
 import { PausableDeadline } from './deadline';
 import { EngineError, classifyConnectError, classifyOpenError } from './errors';
 import { KnownHosts, fingerprintSha256, keyTypeOf } from './known-hosts';
+import { quickAcksAfterReads } from './socket-tuning';
 
 /** One SSH server to log in to: the profile's own, or a jump host on the way. */
 export interface HopSpec {
@@ -228,7 +229,14 @@ function openTcp(
   onSocket: (s: Socket) => void,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket: Socket = tcpConnect({ host, port, onread: slabReader(() => socket) });
+    const socket: Socket = tcpConnect({
+      host,
+      port,
+      onread: slabReader(
+        () => socket,
+        quickAcksAfterReads(() => socket),
+      ),
+    });
     // No reading until ssh2 has its 'data' listener and resumes the socket: with onread, bytes
     // read earlier (the server's banner arrives at once) would be emitted to nobody.
     socket.pause();
@@ -362,8 +370,12 @@ const MIN_READ = 64 * 1024;
  * and copies the bytes into a right-sized one; here nothing is zeroed or copied, and a new slab
  * is taken only when less than 64 KiB is left. A slice handed out is never written again (ssh2
  * keeps views of decrypted payloads). Measured in bench/: download CPU per GiB -12 to -22%.
+ * `afterRead` runs first, as soon as the bytes are in (it re-arms quick ACKs, socket-tuning.ts).
  */
-function slabReader(socket: () => Socket): {
+function slabReader(
+  socket: () => Socket,
+  afterRead: () => void,
+): {
   buffer: () => Uint8Array;
   callback: (n: number, buf: Uint8Array) => boolean;
 } {
@@ -378,6 +390,7 @@ function slabReader(socket: () => Socket): {
       return slab.subarray(used);
     },
     callback: (n, buf) => {
+      afterRead();
       used += n;
       socket().emit('data', Buffer.from(buf.buffer, buf.byteOffset, n));
       return true;

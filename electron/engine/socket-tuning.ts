@@ -1,0 +1,86 @@
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+
+// Linux delays a TCP receiver's ACKs once the connection looks interactive ("pingpong" mode:
+// this side sent data soon after it received some, as every SSH client does with its window
+// adjustments). On a download the server's sshd then sends against late ACKs: its BBR pacing
+// and congestion window hold data back, and sshd, the single-threaded limit of every download
+// here, spends 5-15% more CPU per GiB than when OpenSSH's client reads. Setting TCP_QUICKACK
+// after each read of the SSH socket leaves that mode and sends any pending ACK at once.
+// Measured in bench/ (README, history): sshd's CPU per GiB then matches what it spends serving
+// `ssh`, and downloads gain 7-11%. Node has no API for it, hence @burrow/socket-tuning, a small
+// Node-API binding built at install. Without it Burrow works as before, only slower.
+
+interface SocketTuningBinding {
+  quickAck(fd: number, on?: boolean): boolean;
+  quickAckState(fd: number): boolean | null;
+}
+
+interface SocketTuningModule {
+  binding: SocketTuningBinding | null;
+  loadError: unknown;
+}
+
+export type SocketTuningStatus =
+  { available: true } | { available: false; needed: boolean; reason: string };
+
+let loaded: { binding: SocketTuningBinding } | { binding: null; reason: string } | undefined;
+
+function load(): { binding: SocketTuningBinding } | { binding: null; reason: string } {
+  if (loaded) return loaded;
+  try {
+    const mod = createRequire(import.meta.url)('@burrow/socket-tuning') as SocketTuningModule;
+    loaded = mod.binding
+      ? { binding: mod.binding }
+      : { binding: null, reason: `it was not built (${firstLine(mod.loadError)})` };
+  } catch (error) {
+    loaded = { binding: null, reason: `it is not installed (${firstLine(error)})` };
+  }
+  return loaded;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim();
+}
+
+/** Whether the binding loaded; `needed` is false where the kernel has no TCP_QUICKACK anyway. */
+export function socketTuningStatus(
+  platform: NodeJS.Platform = process.platform,
+): SocketTuningStatus {
+  const result = load();
+  if (result.binding) return { available: true };
+  return { available: false, needed: platform === 'linux', reason: result.reason };
+}
+
+/** The binding itself, for tests that read the kernel's state back; null when it did not load. */
+export function socketTuningBinding(): SocketTuningBinding | null {
+  return load().binding;
+}
+
+/** The socket's file descriptor, or -1 before it has one (libuv opens it at connect). */
+function socketFd(socket: Socket): number {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' ? fd : -1;
+}
+
+/**
+ * Returns what to call after each read from the socket (the SSH connection; a getter, as the
+ * reader is made before the socket exists): it re-arms quick ACKs.
+ * A no-op where the binding did not load or the kernel refuses (not Linux): the first refusal
+ * switches it off for this socket, so a platform without the option pays one call, not one per
+ * read.
+ */
+export function quickAcksAfterReads(socket: () => Socket): () => void {
+  const binding = load().binding;
+  if (!binding) return noop;
+  let enabled = true;
+  return () => {
+    if (!enabled) return;
+    const fd = socketFd(socket());
+    if (fd < 0) return;
+    if (!binding.quickAck(fd)) enabled = false;
+  };
+}
+
+function noop(): void {}

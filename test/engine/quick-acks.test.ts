@@ -1,0 +1,89 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestKeys, type TestKeys } from '../support/keys';
+import { receiveAndHash, startSourceServer, type SourceServer } from '../support/net';
+import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
+import { keyProfile, makeEngine } from './engine-fixture';
+
+const avail = sshdAvailability();
+if (!avail.ok) console.warn(`Skipping OpenSSH tests: ${avail.reason}`);
+
+interface Binding {
+  quickAck(fd: number, on?: boolean): boolean;
+}
+// The same module instance the engine loads (one CommonJS cache per process).
+const tuning = createRequire(import.meta.url)('@burrow/socket-tuning') as {
+  binding: Binding | null;
+};
+
+/** The remote port of the TCP socket behind this process's descriptor fd (Linux /proc). */
+function peerPort(fd: number): number | undefined {
+  const link = readlinkSync(`/proc/self/fd/${fd}`);
+  const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+  if (!inode) return undefined;
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[9] === inode) return parseInt(fields[2]!.split(':')[1]!, 16);
+  }
+  return undefined;
+}
+
+describe.skipIf(!avail.ok || process.platform !== 'linux')(
+  'quick ACKs on the SSH connection through a real sshd',
+  () => {
+    let keys: TestKeys;
+    let sshd: SshdInstance;
+    let source: SourceServer;
+
+    beforeAll(async () => {
+      keys = await makeTestKeys();
+      sshd = await startSshd({ keys });
+      source = await startSourceServer(8 * 1024 * 1024);
+    });
+    afterAll(async () => {
+      await source?.dispose();
+      await sshd?.stop();
+      await keys?.cleanup();
+    });
+
+    it('re-arms TCP_QUICKACK on the socket to sshd after its reads while downloading', async () => {
+      const binding = tuning.binding;
+      expect(binding, 'the binding is built by npm install').not.toBeNull();
+      const real = binding!.quickAck;
+      const rearmed = new Map<number, number>();
+      binding!.quickAck = (fd, on) => {
+        const done = real(fd, on);
+        if (done) rearmed.set(fd, (rearmed.get(fd) ?? 0) + 1);
+        return done;
+      };
+      const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
+      try {
+        const profile = keyProfile(sshd, keys.ed25519.privatePath, [
+          {
+            id: 'down',
+            type: 'local',
+            bindPort: 0,
+            targetHost: '127.0.0.1',
+            targetPort: source.port,
+          },
+        ]);
+        await t.engine.start(profile);
+        await t.waitForForward(profile.id, 'down', 'active');
+        const before = new Map(rearmed);
+        const got = await receiveAndHash('127.0.0.1', t.boundPort(profile.id, 'down'));
+        expect(got).toEqual({ sha256: source.sha256, bytes: source.bytes });
+
+        // Every re-armed descriptor is the connection to sshd, and 8 MiB took many reads.
+        const ports = [...rearmed.keys()].map(peerPort);
+        expect(ports).toEqual([sshd.port]);
+        const [fd] = rearmed.keys();
+        const during = rearmed.get(fd!)! - (before.get(fd!) ?? 0);
+        expect(during).toBeGreaterThan((8 * 1024 * 1024) / (1024 * 1024));
+      } finally {
+        binding!.quickAck = real;
+        await t.engine.dispose();
+      }
+    });
+  },
+);
