@@ -7,7 +7,7 @@ import type { EngineOptions } from '../engine/api';
 import type { UpCommand } from './args';
 import type { Terminal } from './terminal';
 import { FakeEngine, fakeIo, forwardStatus, profile, profileStatus } from './test-helpers';
-import { runUp } from './up';
+import { runUp, type UpDeps } from './up';
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const dir = mkdtempSync(join(tmpdir(), 'burrow-cli-up-'));
@@ -32,6 +32,7 @@ function start(
     env?: Record<string, string>;
     terminal?: Terminal;
     cryptoStatus?: () => { native: true } | { native: false; reason: string };
+    socketTuningStatus?: UpDeps['socketTuningStatus'];
   } = {},
 ) {
   const { io, stdout, stderr } = fakeIo(opts.env);
@@ -57,6 +58,7 @@ function start(
     },
     ...(opts.terminal && { terminal: opts.terminal }),
     cryptoStatus: opts.cryptoStatus ?? (() => ({ native: true })),
+    socketTuningStatus: opts.socketTuningStatus ?? (() => ({ available: true })),
   });
   return {
     done,
@@ -127,6 +129,27 @@ describe('burrow up', () => {
     expect(run.stderr.text).toContain('burrow: warning: running on slower JavaScript crypto: ssh2');
     run.signal();
     expect(await run.done).toBe(0);
+  });
+
+  it('warns when the socket-tuning binding is missing where it is needed (Linux), not elsewhere', async () => {
+    const missing = (needed: boolean) => () => ({
+      available: false as const,
+      needed,
+      reason: 'it was not built (Cannot find module ./build/Release/socket_tuning.node)',
+    });
+    const onLinux = start(command({}), () => {}, { socketTuningStatus: missing(true) });
+    await onLinux.ready;
+    expect(onLinux.stderr.text).toContain(
+      "burrow: warning: downloads run slower: Burrow's socket-tuning binding is missing: it was not built",
+    );
+    onLinux.signal();
+    expect(await onLinux.done).toBe(0);
+
+    const elsewhere = start(command({}), () => {}, { socketTuningStatus: missing(false) });
+    await elsewhere.ready;
+    expect(elsewhere.stderr.text).toBe('');
+    elsewhere.signal();
+    expect(await elsewhere.done).toBe(0);
   });
 
   it('runs only the profiles named, by id or name', async () => {

@@ -7,6 +7,7 @@ import { formatError } from './format';
 import type { CliIo } from './io';
 import { resolveKnownHostsPath } from './known-hosts-path';
 import { nativeCryptoStatus, type NativeCryptoStatus } from '../engine/crypto-binding';
+import { socketTuningStatus, type SocketTuningStatus } from '../engine/socket-tuning';
 import { loadProfiles, storeFile } from './profile-source';
 import { createPromptHandler } from './prompts';
 import { selectProfiles } from './select-profiles';
@@ -23,6 +24,8 @@ export interface UpDeps {
   now?: () => number;
   /** Whether ssh2's native crypto loads; tests pass their own answer. */
   cryptoStatus?: () => NativeCryptoStatus;
+  /** Whether Burrow's socket-tuning binding loads; tests pass their own answer. */
+  socketTuningStatus?: () => SocketTuningStatus;
 }
 
 /**
@@ -44,6 +47,11 @@ export async function runUp(command: UpCommand, deps: UpDeps): Promise<number> {
   const crypto = (deps.cryptoStatus ?? nativeCryptoStatus)();
   if (!crypto.native)
     io.stderr.write(`burrow: warning: running on slower JavaScript crypto: ${crypto.reason}\n`);
+  const tuning = (deps.socketTuningStatus ?? socketTuningStatus)();
+  if (!tuning.available && tuning.needed)
+    io.stderr.write(
+      `burrow: warning: downloads run slower: Burrow's socket-tuning binding is missing: ${tuning.reason}\n`,
+    );
   const reporter = createReporter(command.json, io, profiles, deps.now);
   const names = new Map(all.map((p) => [p.id, p.name]));
   const shutdown = new AbortController();

@@ -8,6 +8,7 @@ import type { AppSettings } from '../../shared';
 import { resolveKnownHostsPath } from '../cli/known-hosts-path';
 import { onShutdownSignal } from '../cli/signals';
 import { nativeCryptoStatus } from '../engine/crypto-binding';
+import { socketTuningStatus } from '../engine/socket-tuning';
 import { TunnelManager } from '../engine/manager';
 import { createDispatcher } from '../ipc/dispatcher';
 import { BurrowService } from '../service/burrow-service';
@@ -228,6 +229,11 @@ if (!app.requestSingleInstanceLock()) {
     const crypto = nativeCryptoStatus();
     if (!crypto.native)
       console.warn(`[burrow] ssh2 runs on its slower JavaScript crypto: ${crypto.reason}`);
+    const tuning = socketTuningStatus();
+    if (!tuning.available && tuning.needed)
+      console.warn(
+        `[burrow] downloads run slower: the socket-tuning binding is missing: ${tuning.reason}`,
+      );
     const burrow = (service = startService());
     const dispatch = createDispatcher(burrow.handlers, {
       onInternalError: (command, error) => console.error(`[burrow] ${command} failed:`, error),
