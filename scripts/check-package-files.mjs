@@ -33,6 +33,9 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export const TRAY_STATES = ['idle', 'up', 'reconnecting', 'error'];
 export const SSH2_BINDING = 'node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node';
+/** Burrow's own binding (native/socket-tuning, a file: dependency npm links into node_modules). */
+export const SOCKET_TUNING_BINDING =
+  'node_modules/@burrow/socket-tuning/build/Release/socket_tuning.node';
 /** Tools that must never ride along into the app, whatever package.json says. */
 const NEVER_PACKED = [
   'electron',
@@ -345,7 +348,7 @@ export const CHECKS = [
     },
   },
   {
-    name: "Native modules are unpacked, ssh2's crypto binding among them",
+    name: "Native modules are unpacked, ssh2's crypto binding and Burrow's socket tuning among them",
     run({ stageDir, asarFiles, unpackedInHeader, unpackedFiles }) {
       const problems = [];
       const unpacked = new Set(unpackedFiles);
@@ -355,12 +358,14 @@ export const CHECKS = [
           problems.push(`${path} is inside app.asar, where it cannot be loaded`);
         }
       }
-      if (!existsSync(join(stageDir, SSH2_BINDING))) {
-        problems.push(
-          `${SSH2_BINDING} was not built by npm on this machine, so its packing cannot be checked`,
-        );
-      } else if (!unpacked.has(SSH2_BINDING)) {
-        problems.push(`${SSH2_BINDING} is not in app.asar.unpacked`);
+      for (const binding of [SSH2_BINDING, SOCKET_TUNING_BINDING]) {
+        if (!existsSync(join(stageDir, binding))) {
+          problems.push(
+            `${binding} was not built by npm on this machine, so its packing cannot be checked`,
+          );
+        } else if (!unpacked.has(binding)) {
+          problems.push(`${binding} is not in app.asar.unpacked`);
+        }
       }
       return problems;
     },

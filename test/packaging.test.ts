@@ -13,6 +13,7 @@ import {
   formatReport,
   readAppName,
   runChecks,
+  SOCKET_TUNING_BINDING,
   SSH2_BINDING,
   type PackageFacts,
   type PackCheckReport,
@@ -100,6 +101,18 @@ describe('the packaged app (pack-check)', () => {
         })),
       );
       expect(Object.values(problems).flat().join('\n')).toMatch(/sshcrypto\.node/);
+    });
+
+    it("Burrow's socket-tuning binding left inside app.asar", () => {
+      const problems = failing(
+        withFacts((facts) => ({
+          unpackedInHeader: facts.unpackedInHeader.filter((path) => path !== SOCKET_TUNING_BINDING),
+          unpackedFiles: facts.unpackedFiles.filter((path) => path !== SOCKET_TUNING_BINDING),
+        })),
+      );
+      expect(Object.values(problems).flat().join('\n')).toMatch(
+        /socket_tuning\.node is not in app\.asar\.unpacked/,
+      );
     });
 
     it('a tray icon missing from resources/, and a productName that is not the store folder', () => {
