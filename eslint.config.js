@@ -12,7 +12,17 @@ const electronOnly = {
 const nodeBuiltins = ['node:*', 'fs', 'net', 'os', 'path', 'child_process', 'crypto', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'bench/results/', 'test-artifacts/', 'native/*/build/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      'release/',
+      'bench/results/',
+      'test-artifacts/',
+      'native/*/build/',
+    ],
+  },
   // The CLI launcher has no extension; lint it as the ES module it is.
   {
     files: ['bin/burrow'],
