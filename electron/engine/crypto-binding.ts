@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { firstLineOf } from './errors';
 
 // ssh2 encrypts with its optional native binding when that loads, and otherwise falls back to
 // JavaScript crypto (~40% slower, DESIGN.md section 6) without a word: the load error is
@@ -26,11 +27,6 @@ const ssh2Probe: CryptoBindingProbe = {
   loadBinding: () => requireFromHere(BINDING),
 };
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.trim();
-}
-
 function describeLoadError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
@@ -44,7 +40,7 @@ function describeLoadError(error: unknown): string {
   if (abi) {
     return `ssh2's native crypto binding was built for another Node.js or Electron version (NODE_MODULE_VERSION ${abi[1]}; this runtime needs ${abi[2]})`;
   }
-  return `ssh2's native crypto binding did not load (${firstLine(error)})`;
+  return `ssh2's native crypto binding did not load (${firstLineOf(error)})`;
 }
 
 /**
@@ -57,7 +53,7 @@ export function nativeCryptoStatus(probe: CryptoBindingProbe = ssh2Probe): Nativ
   try {
     available = probe.bindingAvailable();
   } catch (error) {
-    return { native: false, reason: `ssh2's crypto module did not load (${firstLine(error)})` };
+    return { native: false, reason: `ssh2's crypto module did not load (${firstLineOf(error)})` };
   }
   if (available === true) return { native: true };
   if (available !== false) {

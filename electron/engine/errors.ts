@@ -21,6 +21,12 @@ export class EngineError extends Error {
   }
 }
 
+/** The first line of an error's message: native load errors go on over several lines. */
+export function firstLineOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim();
+}
+
 interface SystemishError {
   code?: string;
   level?: string;

@@ -1,15 +1,17 @@
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import { firstLineOf } from './errors';
 
 // Linux delays a TCP receiver's ACKs once the connection looks interactive ("pingpong" mode:
 // this side sent data soon after it received some, as every SSH client does with its window
 // adjustments). On a download the server's sshd then sends against late ACKs: its BBR pacing
 // and congestion window hold data back, and sshd, the single-threaded limit of every download
-// here, spends 5-15% more CPU per GiB than when OpenSSH's client reads. Setting TCP_QUICKACK
+// here, spends ~10% more CPU per GiB than when OpenSSH's client reads. Setting TCP_QUICKACK
 // after each read of the SSH socket leaves that mode and sends any pending ACK at once.
-// Measured in bench/ (README, history): sshd's CPU per GiB then matches what it spends serving
-// `ssh`, and downloads gain 7-11%. Node has no API for it, hence @burrow/socket-tuning, a small
-// Node-API binding built at install. Without it Burrow works as before, only slower.
+// Measured in bench/ (README, history; 14 interleaved comparisons of -L, -R and -D downloads):
+// sshd's CPU per GiB -8.5% (median), close to what it spends serving `ssh`, and downloads +7.5%
+// (median; -4 to +29%). Node has no API for it, hence @burrow/socket-tuning, a small Node-API
+// binding built at install. Without it Burrow works as before, only slower.
 
 interface SocketTuningBinding {
   quickAck(fd: number, on?: boolean): boolean;
@@ -32,16 +34,11 @@ function load(): { binding: SocketTuningBinding } | { binding: null; reason: str
     const mod = createRequire(import.meta.url)('@burrow/socket-tuning') as SocketTuningModule;
     loaded = mod.binding
       ? { binding: mod.binding }
-      : { binding: null, reason: `it was not built (${firstLine(mod.loadError)})` };
+      : { binding: null, reason: `it was not built (${firstLineOf(mod.loadError)})` };
   } catch (error) {
-    loaded = { binding: null, reason: `it is not installed (${firstLine(error)})` };
+    loaded = { binding: null, reason: `it is not installed (${firstLineOf(error)})` };
   }
   return loaded;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.trim();
 }
 
 /** Whether the binding loaded; `needed` is false where the kernel has no TCP_QUICKACK anyway. */
@@ -75,11 +72,12 @@ export function quickAcksAfterReads(socket: () => Socket): () => void {
   const binding = load().binding;
   if (!binding) return noop;
   let enabled = true;
+  // Kept once known: a socket keeps its descriptor while open, and reads happen only then.
+  let fd = -1;
   return () => {
     if (!enabled) return;
-    const fd = socketFd(socket());
-    if (fd < 0) return;
-    if (!binding.quickAck(fd)) enabled = false;
+    if (fd < 0) fd = socketFd(socket());
+    if (fd >= 0 && !binding.quickAck(fd)) enabled = false;
   };
 }
 
