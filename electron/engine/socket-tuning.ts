@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import type * as SocketTuningModule from '@burrow/socket-tuning';
 import { firstLineOf } from './errors';
 
 // Linux delays a TCP receiver's ACKs once the connection looks interactive ("pingpong" mode:
@@ -13,25 +14,21 @@ import { firstLineOf } from './errors';
 // (median; -4 to +29%). Node has no API for it, hence @burrow/socket-tuning, a small Node-API
 // binding built at install. Without it Burrow works as before, only slower.
 
-interface SocketTuningBinding {
-  quickAck(fd: number, on?: boolean): boolean;
-  quickAckState(fd: number): boolean | null;
-}
-
-interface SocketTuningModule {
-  binding: SocketTuningBinding | null;
-  loadError: unknown;
-}
-
 export type SocketTuningStatus =
   { available: true } | { available: false; needed: boolean; reason: string };
 
-let loaded: { binding: SocketTuningBinding } | { binding: null; reason: string } | undefined;
+let loaded:
+  | { binding: SocketTuningModule.SocketTuningBinding }
+  | { binding: null; reason: string }
+  | undefined;
 
-function load(): { binding: SocketTuningBinding } | { binding: null; reason: string } {
+function load():
+  { binding: SocketTuningModule.SocketTuningBinding } | { binding: null; reason: string } {
   if (loaded) return loaded;
   try {
-    const mod = createRequire(import.meta.url)('@burrow/socket-tuning') as SocketTuningModule;
+    const mod = createRequire(import.meta.url)(
+      '@burrow/socket-tuning',
+    ) as typeof SocketTuningModule;
     loaded = mod.binding
       ? { binding: mod.binding }
       : { binding: null, reason: `it was not built (${firstLineOf(mod.loadError)})` };
@@ -51,7 +48,7 @@ export function socketTuningStatus(
 }
 
 /** The binding itself, for tests that read the kernel's state back; null when it did not load. */
-export function socketTuningBinding(): SocketTuningBinding | null {
+export function socketTuningBinding(): SocketTuningModule.SocketTuningBinding | null {
   return load().binding;
 }
 

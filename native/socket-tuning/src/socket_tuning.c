@@ -1,4 +1,4 @@
-// Burrow's socket options that Node does not expose (see index.cjs for why each exists).
+// Burrow's socket options that Node does not expose (electron/engine/socket-tuning.ts says why).
 // Node-API only, so one build loads in Node and in Electron alike.
 #include <node_api.h>
 #include <stdbool.h>
