@@ -121,9 +121,25 @@ export async function connectHop(
     );
     plan = authPlan;
 
+    // The key this login verified. A rekey offers it again and gets its answer at once: while a
+    // rekey's host key check is pending, ssh2 1.17 may read the server's NEWKEYS and clear its
+    // key-exchange state before it switches its writer, and a packet sent in between (a window
+    // adjustment, while downloading) goes out in the wrong layout and breaks the connection
+    // (sshd: "Bad packet length"). A different key mid-session is refused: there is no one to
+    // ask, and the next login checks it against known_hosts as any login does.
+    let verifiedKey: Buffer | undefined;
     const verifyHostKey = (key: Buffer, verify: (valid: boolean) => void): void => {
+      if (verifiedKey) {
+        const same = key.equals(verifiedKey);
+        if (!same) ctx.log('error', `${where} offered a different host key during a rekey.`);
+        verify(same);
+        return;
+      }
       checkHostKey(hop, key, knownHosts, ctx, prompt).then(
-        () => verify(true),
+        () => {
+          verifiedKey = key;
+          verify(true);
+        },
         (err: unknown) => {
           failure ??= err instanceof EngineError ? err : classifyConnectError(err, where);
           verify(false);
