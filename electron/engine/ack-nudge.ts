@@ -22,8 +22,11 @@ export const NUDGE_BELOW_BYTES = 16 * 1024;
  *
  * Every hop gets one (`socket` is then a channel through the hop before): the inner login's
  * IGNORE travels through the jump host and carries that host's ACK on the leg behind it.
+ *
+ * Returns `noteRead`, for reads that do not pass through 'data' (the native receive path,
+ * receive-path.ts): it is what the 'data' listener calls.
  */
-export function nudgeAcks(socket: Duplex, sendIgnore: () => void): void {
+export function nudgeAcks(socket: Duplex, sendIgnore: () => void): (bytes: number) => void {
   // Bytes read in the turn being watched; 0 while no turn is.
   let readThisTurn = 0;
   let wroteSinceRead = false;
@@ -32,22 +35,24 @@ export function nudgeAcks(socket: Duplex, sendIgnore: () => void): void {
     if (!wroteSinceRead && readThisTurn < NUDGE_BELOW_BYTES && !socket.destroyed) sendIgnore();
     readThisTurn = 0;
   };
-  // First in line, so that what the SSH client writes while handling this read counts as an
-  // answer that already carries the ACK.
-  socket.prependListener('data', (chunk: Buffer) => {
+  const noteRead = (bytes: number): void => {
     if (readThisTurn === 0) {
       // A turn that starts with a bulk read needs no nudge: no timer for it (one per read
       // while downloading, ~1.5% of the CPU).
-      if (chunk.length >= NUDGE_BELOW_BYTES) return;
+      if (bytes >= NUDGE_BELOW_BYTES) return;
       wroteSinceRead = false;
       setImmediate(endOfTurn);
     }
-    readThisTurn += chunk.length;
-  });
+    readThisTurn += bytes;
+  };
+  // First in line, so that what the SSH client writes while handling this read counts as an
+  // answer that already carries the ACK.
+  socket.prependListener('data', (chunk: Buffer) => noteRead(chunk.length));
 
   const write = socket.write;
   socket.write = function (this: Duplex, ...args: Parameters<Duplex['write']>): boolean {
     wroteSinceRead = true;
     return write.apply(this, args);
   } as Duplex['write'];
+  return noteRead;
 }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ForwardCounters } from '../../shared';
+import { receivePathOf } from './receive-path';
 
 /** How long either side may linger half-closed after the other is gone. */
 const LINGER_MS = 10_000;
@@ -65,6 +66,12 @@ export function pipeTunnel(options: {
 
   socket.pipe(channel);
   channel.pipe(socket);
+  // Downloads may skip the channel stream: the native receive path writes them to the socket
+  // itself and reports what it wrote (receive-path.ts). What it hands back comes as 'data'.
+  const detachReceivePath = receivePathOf(channel)?.attach(channel, socket, (bytes) => {
+    counters.bytesIn += bytes;
+    onActivity();
+  });
 
   const finish = (): void => {
     if (closed) return;
@@ -84,6 +91,7 @@ export function pipeTunnel(options: {
   let socketLinger: NodeJS.Timeout | undefined;
 
   socket.on('close', () => {
+    detachReceivePath?.();
     clearTimeout(socketLinger);
     if (!channel.writableEnded) channel.destroy();
     else if (!channel.destroyed && !channelClosed) {
@@ -98,6 +106,7 @@ export function pipeTunnel(options: {
     socket.destroy();
   });
   channel.on('close', () => {
+    detachReceivePath?.();
     channelClosed = true;
     clearTimeout(channelLinger);
     // The far side is gone. Let what was already piped reach the local peer, keep draining what

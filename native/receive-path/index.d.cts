@@ -1,0 +1,43 @@
+/** Why native delivery stopped: a rekey (the bytes after NEWKEYS are in `rest`), EOF or an error. */
+export interface ReceiveStop {
+  reason: 'newkeys' | 'eof' | 'error';
+  message?: string;
+  rest?: Buffer;
+}
+
+/**
+ * Called after a read when there is something for JavaScript.
+ * - `payloads`: [packetsAfter, payload, ...]: decrypted payloads for ssh2, in order, each with
+ *   the count of packets this receiver had read after it.
+ * - `reports`: [channel, bytes, ...]: bytes written to each sink since the last report.
+ * - `smallRead`: the size of a read under 16 KiB (for ACK nudges), else 0.
+ * - `stop`: set once, when the receiver stopped reading.
+ */
+export type OnBatch = (
+  payloads: (number | Buffer)[] | null,
+  reports: number[] | null,
+  smallRead: number,
+  stop: ReceiveStop | undefined,
+) => void;
+
+export declare class Receiver {
+  /** Reads a duplicate of `fd` with the server-to-client AES-GCM key and the next IV. */
+  constructor(fd: number, key: Buffer, iv: Buffer, onBatch: OnBatch);
+  start(): void;
+  /** Data for `channel` goes to a duplicate of `fd`, held until releaseSink. */
+  addSink(channel: number, fd: number): void;
+  /** Earlier bytes sent through Node are out: write directly from now on. */
+  releaseSink(channel: number): boolean;
+  /** The local socket is gone: stop writing to it. */
+  removeSink(channel: number): boolean;
+  /** Stops reading and closes every descriptor it duplicated. Calls nothing back. */
+  dispose(): void;
+}
+
+export interface ReceivePathBinding {
+  Receiver: typeof Receiver;
+  /** Decrypts `packet` (length, body, tag) in place as a Receiver would; true when it verified. */
+  selfTest(key: Buffer, iv: Buffer, packet: Buffer): boolean;
+}
+export declare const binding: ReceivePathBinding | null;
+export declare const loadError: unknown;
