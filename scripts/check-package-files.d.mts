@@ -43,6 +43,7 @@ export interface PackCheckReport {
 export const TRAY_STATES: string[];
 export const SSH2_BINDING: string;
 export const SOCKET_TUNING_BINDING: string;
+export const RECEIVE_PATH_BINDING: string;
 export const NOT_CHECKED: string[];
 export const CHECKS: { name: string; run(facts: PackageFacts): string[] }[];
 

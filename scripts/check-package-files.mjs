@@ -36,6 +36,9 @@ export const SSH2_BINDING = 'node_modules/ssh2/lib/protocol/crypto/build/Release
 /** Burrow's own binding (native/socket-tuning, a file: dependency npm links into node_modules). */
 export const SOCKET_TUNING_BINDING =
   'node_modules/@burrow/socket-tuning/build/Release/socket_tuning.node';
+/** Burrow's native receive path (native/receive-path, linked the same way). */
+export const RECEIVE_PATH_BINDING =
+  'node_modules/@burrow/receive-path/build/Release/receive_path.node';
 /** Tools that must never ride along into the app, whatever package.json says. */
 const NEVER_PACKED = [
   'electron',
@@ -348,7 +351,7 @@ export const CHECKS = [
     },
   },
   {
-    name: "Native modules are unpacked, ssh2's crypto binding and Burrow's socket tuning among them",
+    name: "Native modules are unpacked, ssh2's crypto binding and Burrow's two bindings among them",
     run({ stageDir, asarFiles, unpackedInHeader, unpackedFiles }) {
       const problems = [];
       const unpacked = new Set(unpackedFiles);
@@ -358,7 +361,7 @@ export const CHECKS = [
           problems.push(`${path} is inside app.asar, where it cannot be loaded`);
         }
       }
-      for (const binding of [SSH2_BINDING, SOCKET_TUNING_BINDING]) {
+      for (const binding of [SSH2_BINDING, SOCKET_TUNING_BINDING, RECEIVE_PATH_BINDING]) {
         if (!existsSync(join(stageDir, binding))) {
           problems.push(
             `${binding} was not built by npm on this machine, so its packing cannot be checked`,

@@ -13,6 +13,7 @@ import {
   formatReport,
   readAppName,
   runChecks,
+  RECEIVE_PATH_BINDING,
   SOCKET_TUNING_BINDING,
   SSH2_BINDING,
   type PackageFacts,
@@ -112,6 +113,18 @@ describe('the packaged app (pack-check)', () => {
       );
       expect(Object.values(problems).flat().join('\n')).toMatch(
         /socket_tuning\.node is not in app\.asar\.unpacked/,
+      );
+    });
+
+    it("Burrow's receive-path binding left inside app.asar", () => {
+      const problems = failing(
+        withFacts((facts) => ({
+          unpackedInHeader: facts.unpackedInHeader.filter((path) => path !== RECEIVE_PATH_BINDING),
+          unpackedFiles: facts.unpackedFiles.filter((path) => path !== RECEIVE_PATH_BINDING),
+        })),
+      );
+      expect(Object.values(problems).flat().join('\n')).toMatch(
+        /receive_path\.node is not in app\.asar\.unpacked/,
       );
     });
 

@@ -33,6 +33,7 @@ function start(
     terminal?: Terminal;
     cryptoStatus?: () => { native: true } | { native: false; reason: string };
     socketTuningStatus?: UpDeps['socketTuningStatus'];
+    receivePathStatus?: UpDeps['receivePathStatus'];
   } = {},
 ) {
   const { io, stdout, stderr } = fakeIo(opts.env);
@@ -59,6 +60,7 @@ function start(
     ...(opts.terminal && { terminal: opts.terminal }),
     cryptoStatus: opts.cryptoStatus ?? (() => ({ native: true })),
     socketTuningStatus: opts.socketTuningStatus ?? (() => ({ available: true })),
+    receivePathStatus: opts.receivePathStatus ?? (() => ({ available: true })),
   });
   return {
     done,
@@ -150,6 +152,27 @@ describe('burrow up', () => {
     expect(elsewhere.stderr.text).toBe('');
     elsewhere.signal();
     expect(await elsewhere.done).toBe(0);
+  });
+
+  it('warns when the receive-path binding is missing where it is built (not Windows)', async () => {
+    const missing = (needed: boolean) => () => ({
+      available: false as const,
+      needed,
+      reason: 'it does not decrypt what Node encrypts',
+    });
+    const posix = start(command({}), () => {}, { receivePathStatus: missing(true) });
+    await posix.ready;
+    expect(posix.stderr.text).toContain(
+      "burrow: warning: downloads run slower: Burrow's receive-path binding is missing: it does not decrypt what Node encrypts",
+    );
+    posix.signal();
+    expect(await posix.done).toBe(0);
+
+    const windows = start(command({}), () => {}, { receivePathStatus: missing(false) });
+    await windows.ready;
+    expect(windows.stderr.text).toBe('');
+    windows.signal();
+    expect(await windows.done).toBe(0);
   });
 
   it('runs only the profiles named, by id or name', async () => {

@@ -7,6 +7,7 @@ import { formatError } from './format';
 import type { CliIo } from './io';
 import { resolveKnownHostsPath } from './known-hosts-path';
 import { nativeCryptoStatus, type NativeCryptoStatus } from '../engine/crypto-binding';
+import { receivePathStatus, type ReceivePathStatus } from '../engine/receive-path';
 import { socketTuningStatus, type SocketTuningStatus } from '../engine/socket-tuning';
 import { loadProfiles, storeFile } from './profile-source';
 import { createPromptHandler } from './prompts';
@@ -26,6 +27,8 @@ export interface UpDeps {
   cryptoStatus?: () => NativeCryptoStatus;
   /** Whether Burrow's socket-tuning binding loads; tests pass their own answer. */
   socketTuningStatus?: () => SocketTuningStatus;
+  /** Whether Burrow's native receive path loads; tests pass their own answer. */
+  receivePathStatus?: () => ReceivePathStatus;
 }
 
 /**
@@ -51,6 +54,11 @@ export async function runUp(command: UpCommand, deps: UpDeps): Promise<number> {
   if (!tuning.available && tuning.needed)
     io.stderr.write(
       `burrow: warning: downloads run slower: Burrow's socket-tuning binding is missing: ${tuning.reason}\n`,
+    );
+  const receive = (deps.receivePathStatus ?? receivePathStatus)();
+  if (!receive.available && receive.needed)
+    io.stderr.write(
+      `burrow: warning: downloads run slower: Burrow's receive-path binding is missing: ${receive.reason}\n`,
     );
   const reporter = createReporter(command.json, io, profiles, deps.now);
   const names = new Map(all.map((p) => [p.id, p.name]));

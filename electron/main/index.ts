@@ -8,6 +8,7 @@ import type { AppSettings } from '../../shared';
 import { resolveKnownHostsPath } from '../cli/known-hosts-path';
 import { onShutdownSignal } from '../cli/signals';
 import { nativeCryptoStatus } from '../engine/crypto-binding';
+import { receivePathStatus } from '../engine/receive-path';
 import { socketTuningStatus } from '../engine/socket-tuning';
 import { TunnelManager } from '../engine/manager';
 import { createDispatcher } from '../ipc/dispatcher';
@@ -233,6 +234,11 @@ if (!app.requestSingleInstanceLock()) {
     if (!tuning.available && tuning.needed)
       console.warn(
         `[burrow] downloads run slower: the socket-tuning binding is missing: ${tuning.reason}`,
+      );
+    const receive = receivePathStatus();
+    if (!receive.available && receive.needed)
+      console.warn(
+        `[burrow] downloads run slower: the receive-path binding is missing: ${receive.reason}`,
       );
     const burrow = (service = startService());
     const dispatch = createDispatcher(burrow.handlers, {
