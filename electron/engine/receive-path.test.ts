@@ -342,6 +342,24 @@ describe.runIf(linux)('@burrow/receive-path', () => {
     expect(r.stop()).toBeUndefined();
   });
 
+  it('removeSink returns what was written and not yet reported: nothing counted twice or lost', async () => {
+    const { ours, peer } = await socketPair();
+    const sealer = new Sealer();
+    const r = startReceiver(ours, sealer);
+    const sink = await sinkPair();
+    r.receiver.addSink(11, fdOf(sink.writer));
+    r.receiver.releaseSink(11);
+    const total = 40 * 1024;
+    for (let i = 0; i < 4; i++) peer.write(sealer.seal(message.data(11, randomBytes(total / 4))));
+    while (sink.received().length < total) await settle(1);
+    const returned = r.receiver.removeSink(11);
+    const reportedBefore = r.reported(11);
+    expect(returned).toBeGreaterThanOrEqual(0);
+    expect(reportedBefore + returned).toBe(total);
+    await settle(60);
+    expect(r.reported(11)).toBe(reportedBefore);
+  });
+
   it('re-arms quick ACKs on the socket it reads', async () => {
     const tuning = socketTuningBinding()!;
     const { ours, peer } = await socketPair();
@@ -363,7 +381,8 @@ describe.runIf(linux)('@burrow/receive-path', () => {
     expect(descriptorsFor(fdOf(ours))).toBe(2);
     r.receiver.addSink(3, fdOf(sink.writer));
     expect(descriptorsFor(fdOf(sink.writer))).toBe(2);
-    expect(r.receiver.removeSink(3)).toBe(true);
+    expect(r.receiver.removeSink(3)).toBe(0);
+    expect(r.receiver.removeSink(3)).toBe(-1);
     expect(descriptorsFor(fdOf(sink.writer))).toBe(1);
     r.receiver.addSink(3, fdOf(sink.writer));
     expect(() => r.receiver.addSink(3, fdOf(sink.writer))).toThrow(/already has a sink/);

@@ -199,7 +199,11 @@ export class ReceivePath {
     const id = request.channel.incoming.id;
     if (this.requests.get(id) !== request) return;
     this.requests.delete(id);
-    if (request.registered && this.receiver) this.receiver.removeSink(id);
+    if (request.registered && this.receiver) {
+      // Counted now: a report after this could not tell this channel from a new one on its id.
+      const unreported = this.receiver.removeSink(id);
+      if (unreported > 0) request.onBytes(unreported);
+    }
     request.registered = false;
   }
 

@@ -28,8 +28,11 @@ export declare class Receiver {
   addSink(channel: number, fd: number): void;
   /** Earlier bytes sent through Node are out: write directly from now on. */
   releaseSink(channel: number): boolean;
-  /** The local socket is gone: stop writing to it. */
-  removeSink(channel: number): boolean;
+  /**
+   * The local socket is gone: stop writing to it, drop what is held. Returns the bytes written
+   * and not yet reported, or -1 when the channel had no sink.
+   */
+  removeSink(channel: number): number;
   /** Stops reading and closes every descriptor it duplicated. Calls nothing back. */
   dispose(): void;
 }

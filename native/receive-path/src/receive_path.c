@@ -72,7 +72,9 @@ typedef struct Sink {
   // The local socket failed: its data is dropped (and counted, so the window keeps moving)
   // until the channel closes or JavaScript removes the sink.
   bool broken;
+  // Bytes not written yet: pending[pending_head .. pending_head + pending_length).
   uint8_t *pending;
+  size_t pending_head;
   size_t pending_length;
   size_t pending_capacity;
   struct iovec iov[MAX_IOV];
@@ -182,28 +184,41 @@ static void sink_watch(Sink *s, bool on) {
   s->polling = on;
 }
 
+static void sink_drop_pending(Sink *s) {
+  s->pending_head = 0;
+  s->pending_length = 0;
+}
+
 static bool sink_keep(Sink *s, const uint8_t *data, size_t length) {
-  if (!grow(&s->pending, &s->pending_capacity, s->pending_length + length)) return false;
-  memcpy(s->pending + s->pending_length, data, length);
+  // Written bytes are dropped from the front only when that makes room, so a slow reader
+  // costs one move per buffer's worth, not one per write.
+  if (s->pending_head && s->pending_head + s->pending_length + length > s->pending_capacity) {
+    memmove(s->pending, s->pending + s->pending_head, s->pending_length);
+    s->pending_head = 0;
+  }
+  if (!grow(&s->pending, &s->pending_capacity, s->pending_head + s->pending_length + length))
+    return false;
+  memcpy(s->pending + s->pending_head + s->pending_length, data, length);
   s->pending_length += length;
   return true;
 }
 
 static void sink_break(Sink *s) {
   sink_consumed(s, s->pending_length);
-  s->pending_length = 0;
+  sink_drop_pending(s);
   s->broken = true;
   sink_watch(s, false);
 }
 
-// Writes `pending` as far as the socket takes it; false when the sink broke.
+// Writes `pending` as far as the socket takes it, then waits for it to be writable if needed.
 static void sink_write_pending(Sink *s) {
-  size_t done = 0;
-  while (done < s->pending_length) {
-    ssize_t n = send(s->fd, s->pending + done, s->pending_length - done,
+  while (s->pending_length) {
+    ssize_t n = send(s->fd, s->pending + s->pending_head, s->pending_length,
                      MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
-      done += (size_t)n;
+      sink_consumed(s, (size_t)n);
+      s->pending_head += (size_t)n;
+      s->pending_length -= (size_t)n;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -211,9 +226,7 @@ static void sink_write_pending(Sink *s) {
     sink_break(s);
     return;
   }
-  sink_consumed(s, done);
-  memmove(s->pending, s->pending + done, s->pending_length - done);
-  s->pending_length -= done;
+  if (!s->pending_length) s->pending_head = 0;
   sink_watch(s, s->pending_length > 0);
 }
 
@@ -292,7 +305,7 @@ static void detach_sink(Receiver *r, Sink *s, bool hand_back_pending) {
     header[0] = MSG_CHANNEL_DATA;
     write_u32(header + 1, s->channel);
     write_u32(header + 5, (uint32_t)s->pending_length);
-    outbox_add(r, header, sizeof header, s->pending, s->pending_length);
+    outbox_add(r, header, sizeof header, s->pending + s->pending_head, s->pending_length);
   }
   add_report(r, s->channel, s->unreported);
   r->unreported_total -= s->unreported;
@@ -749,6 +762,8 @@ static napi_value ReleaseSink(napi_env env, napi_callback_info info) {
 }
 
 // removeSink(channel): the local socket is gone; what was still held for it is dropped.
+// Returns the bytes written to it and not yet reported (so JavaScript counts them now: a later
+// report could meet a new channel with the same id), or -1 when the channel had no sink.
 static napi_value RemoveSink(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -758,13 +773,16 @@ static napi_value RemoveSink(napi_env env, napi_callback_info info) {
   if (argc < 1 || !channel_argument(env, argv[0], &channel))
     return throw_error(env, "removeSink(channel)");
   Sink *s = find_sink(r, channel);
+  double unreported = -1;
   if (s) {
-    sink_consumed(s, s->pending_length);
-    s->pending_length = 0;
+    unreported = (double)s->unreported;
+    r->unreported_total -= s->unreported;
+    s->unreported = 0;
+    sink_drop_pending(s);
     detach_sink(r, s, false);
   }
   napi_value result;
-  napi_get_boolean(env, s != NULL, &result);
+  napi_create_double(env, unreported, &result);
   return result;
 }
 
