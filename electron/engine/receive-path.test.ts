@@ -301,7 +301,7 @@ describe.runIf(linux)('@burrow/receive-path', () => {
     expect(r.stop()).toBeUndefined();
   });
 
-  it('keeps what a slow local reader cannot take yet, and reports bytes only once written', async () => {
+  it('hands what a full socket does not take back to JavaScript, and goes on once Node wrote it', async () => {
     const { ours, peer } = await socketPair();
     const sealer = new Sealer();
     const r = startReceiver(ours, sealer);
@@ -309,6 +309,35 @@ describe.runIf(linux)('@burrow/receive-path', () => {
     sink.reader.pause();
     r.receiver.addSink(5, fdOf(sink.writer));
     r.receiver.releaseSink(5);
+    // What receive-path.ts does: hand-backs go through Node's write queue; once it is empty,
+    // release; what release returns is written the same way.
+    let viaNode = 0;
+    let handBacks = 0;
+    const releaseWhenWritten = (): void => {
+      sink.writer.write(Buffer.alloc(0), () => {
+        const rest = r.receiver.releaseSink(5);
+        if (Buffer.isBuffer(rest)) {
+          viaNode += rest.length;
+          sink.writer.write(rest);
+          releaseWhenWritten();
+        }
+      });
+    };
+    let seen = 0;
+    const pump = setInterval(() => {
+      for (const { payload } of r.payloads().slice(seen)) {
+        expect(payload[0]).toBe(94);
+        expect(payload.readUInt32BE(1)).toBe(5);
+        const data = payload.subarray(9);
+        viaNode += data.length;
+        handBacks++;
+        sink.writer.write(data);
+        releaseWhenWritten();
+      }
+      seen = r.payloads().length;
+    }, 2);
+    cleanups.push(() => clearInterval(pump));
+
     const hash = createHash('sha256');
     const total = 16 * 1024 * 1024;
     for (let sent = 0; sent < total; sent += 32 * 1024) {
@@ -316,15 +345,14 @@ describe.runIf(linux)('@burrow/receive-path', () => {
       hash.update(data);
       peer.write(sealer.seal(message.data(5, data)));
     }
-    // Everything has been read from the SSH socket, little has reached the paused reader.
-    await r.until(() => r.batches.length > 0 && r.reported(5) > 0);
     await settle(200);
-    const whilePaused = r.reported(5);
-    expect(whilePaused).toBeLessThan(total);
-
     sink.reader.resume();
-    await r.until(() => sink.received().length === total && r.reported(5) === total, 20_000);
+    await r.until(() => sink.received().length === total, 20_000);
     expect(createHash('sha256').update(sink.received()).digest('hex')).toBe(hash.digest('hex'));
+    // The paused reader filled the socket: data came back at least once. The binding reports
+    // only what it wrote itself; the rest went through Node.
+    expect(handBacks).toBeGreaterThan(0);
+    await r.until(() => r.reported(5) + viaNode === total);
   });
 
   it('drops, without failing, the data of a sink whose peer reset, and counts it so the window moves', async () => {
@@ -374,21 +402,20 @@ describe.runIf(linux)('@burrow/receive-path', () => {
     }
   });
 
-  it('holds a duplicate of each descriptor it uses until disposed or the sink is removed', async () => {
+  it('reads from a duplicate of the SSH descriptor until disposed; sinks use the socket’s own', async () => {
     const { ours } = await socketPair();
     const r = startReceiver(ours, new Sealer());
     const sink = await sinkPair();
     expect(descriptorsFor(fdOf(ours))).toBe(2);
     r.receiver.addSink(3, fdOf(sink.writer));
-    expect(descriptorsFor(fdOf(sink.writer))).toBe(2);
+    expect(descriptorsFor(fdOf(sink.writer))).toBe(1);
     expect(r.receiver.removeSink(3)).toBe(0);
     expect(r.receiver.removeSink(3)).toBe(-1);
-    expect(descriptorsFor(fdOf(sink.writer))).toBe(1);
+    expect(r.receiver.releaseSink(3)).toBe(false);
     r.receiver.addSink(3, fdOf(sink.writer));
     expect(() => r.receiver.addSink(3, fdOf(sink.writer))).toThrow(/already has a sink/);
     r.receiver.dispose();
     expect(descriptorsFor(fdOf(ours))).toBe(1);
-    expect(descriptorsFor(fdOf(sink.writer))).toBe(1);
     expect(() => r.receiver.start()).toThrow(/disposed/);
     r.receiver.dispose();
   });

@@ -135,6 +135,7 @@ export function advanceGcmIv(iv: Buffer, packets: number): Buffer {
 }
 
 const EMPTY = Buffer.alloc(0);
+const MESSAGE_CHANNEL_DATA = 94;
 
 /** A tunnel whose downloads should go straight to its local socket. */
 interface SinkRequest {
@@ -143,7 +144,11 @@ interface SinkRequest {
   onBytes(bytes: number): void;
   /** Whether the binding has it now (held or direct). */
   registered: boolean;
+  /** The receiver for which a wait for Node's writes to the socket is under way, if any. */
+  settling: Receiver | null;
 }
+
+type DestroyHook = Socket['_destroy'];
 
 /**
  * One SSH connection's native receive path. `noteRead` hears of small reads, which the ACK
@@ -177,8 +182,21 @@ export class ReceivePath {
     const previous = this.requests.get(id);
     // ssh2 reuses the ids of closed channels; a stale request must not take the new one's data.
     if (previous) this.detach(previous);
-    const request: SinkRequest = { channel: internals, socket, onBytes, registered: false };
+    const request: SinkRequest = {
+      channel: internals,
+      socket,
+      onBytes,
+      registered: false,
+      settling: null,
+    };
     this.requests.set(id, request);
+    // The binding writes to Node's own descriptor, so it must let go before Node closes it:
+    // every close goes through _destroy, which closes the handle at once.
+    const destroy: DestroyHook = socket._destroy;
+    socket._destroy = (error, callback) => {
+      this.detach(request);
+      destroy.call(socket, error, callback);
+    };
     if (this.receiver) this.register(request);
     else this.tryStart();
     return () => this.detach(request);
@@ -262,21 +280,35 @@ export class ReceivePath {
   /**
    * The binding holds the channel's data until every byte that came through JavaScript before
    * (in the channel's buffer, in the socket's write queue) has reached the socket: a write
-   * callback fires only after all earlier writes went out.
+   * callback fires only after all earlier writes went out. Bytes the socket does not take on
+   * release come back and are written the same way.
    */
   private releaseWhenFlushed(request: SinkRequest, receiver: Receiver): void {
+    if (request.settling === receiver) return;
+    request.settling = receiver;
+    const done = (): void => {
+      if (request.settling === receiver) request.settling = null;
+    };
     const current = (): boolean =>
       this.receiver === receiver &&
       request.registered &&
-      this.requests.get(request.channel.incoming.id) === request;
+      this.requests.get(request.channel.incoming.id) === request &&
+      !request.socket.destroyed &&
+      !request.socket.writableEnded;
     const settle = (error?: Error | null): void => {
-      if (error || !current() || request.socket.destroyed || request.socket.writableEnded) return;
+      if (error || !current()) return done();
       const { channel, socket } = request;
-      if (channel.readableLength === 0 && socket.writableLength === 0) {
-        receiver.releaseSink(channel.incoming.id);
-      } else {
+      if (channel.readableLength > 0 || socket.writableLength > 0) {
         socket.write(EMPTY, settle);
+        return;
       }
+      const rest = receiver.releaseSink(channel.incoming.id);
+      if (!Buffer.isBuffer(rest)) return done();
+      socket.write(rest, (writeError?: Error | null) => {
+        // Written by Node, not the binding: counted and given back to the window here.
+        if (!writeError) this.consumed(channel.incoming.id, rest.length);
+        settle(writeError);
+      });
     };
     settle();
   }
@@ -302,9 +334,12 @@ export class ReceivePath {
       if (smallRead) this.noteRead(smallRead);
       if (payloads && protocol) {
         for (let i = 0; i < payloads.length; i += 2) {
+          const payload = payloads[i + 1] as Buffer;
           // What ssh2's decipher counts before it hands a payload on: a rekey reads it.
           protocol._decipher.inSeqno = (this.seqnoBase + (payloads[i] as number)) >>> 0;
-          protocol._decipher._onPayload(payloads[i + 1] as Buffer);
+          protocol._decipher._onPayload(payload);
+          // Data a full socket did not take: once Node has written it, the sink goes on.
+          if (payload[0] === MESSAGE_CHANNEL_DATA) this.afterHandBack(payload.readUInt32BE(1));
         }
       }
     } catch (error) {
@@ -315,6 +350,11 @@ export class ReceivePath {
       return;
     }
     if (stop) this.onStop(stop);
+  }
+
+  private afterHandBack(id: number): void {
+    const request = this.requests.get(id);
+    if (request?.registered && this.receiver) this.releaseWhenFlushed(request, this.receiver);
   }
 
   private consumed(id: number, bytes: number): void {

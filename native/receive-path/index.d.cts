@@ -24,10 +24,18 @@ export declare class Receiver {
   /** Reads a duplicate of `fd` with the server-to-client AES-GCM key and the next IV. */
   constructor(fd: number, key: Buffer, iv: Buffer, onBatch: OnBatch);
   start(): void;
-  /** Data for `channel` goes to a duplicate of `fd`, held until releaseSink. */
+  /**
+   * Data for `channel` goes to `fd` (Node's own descriptor for the socket: remove the sink
+   * before Node closes it), held until releaseSink. What a full socket does not take comes back
+   * as a CHANNEL_DATA payload, and the sink is held again.
+   */
   addSink(channel: number, fd: number): void;
-  /** Earlier bytes sent through Node are out: write directly from now on. */
-  releaseSink(channel: number): boolean;
+  /**
+   * Node has written everything it had for the socket: the held bytes are written now. Returns
+   * what the socket did not take (write it, then release again), true when the sink writes
+   * directly again, false when there is no such sink.
+   */
+  releaseSink(channel: number): Buffer | boolean;
   /**
    * The local socket is gone: stop writing to it, drop what is held. Returns the bytes written
    * and not yet reported, or -1 when the channel had no sink.

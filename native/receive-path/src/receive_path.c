@@ -2,10 +2,16 @@
 //
 // A Receiver owns a duplicate of an SSH connection's socket descriptor after the login. It reads
 // the socket, decrypts each aes128/256-gcm@openssh.com packet, and writes the data of channels
-// registered as sinks straight to their local sockets (duplicates of those descriptors too), in
-// one sendmsg per sink per read. Every other packet goes to JavaScript, in order, as a decrypted
-// payload for ssh2's handlers. So bulk downloads cross into JavaScript only for window
-// bookkeeping, about once per 256 KiB, instead of once per read and per packet.
+// registered as sinks straight to their local sockets, in one sendmsg per sink per read. Every
+// other packet goes to JavaScript, in order, as a decrypted payload for ssh2's handlers. So bulk
+// downloads cross into JavaScript only for window bookkeeping, about once per 256 KiB, instead
+// of once per read and per packet.
+//
+// A sink writes to the descriptor of the Node socket itself (a duplicate each would double the
+// open files of 10,000 connections) and never waits on it: what a full socket does not take goes
+// back to JavaScript as a CHANNEL_DATA payload, Node's write queue carries it, and the sink is
+// held until JavaScript says that queue is empty (releaseSink). JavaScript removes a sink before
+// Node closes its descriptor.
 //
 // The JavaScript side keeps the protocol: it answers, sends window adjustments and owns every
 // other state. This side stops at SSH_MSG_NEWKEYS and hands the bytes after it back, since they
@@ -64,8 +70,6 @@ typedef struct Sink {
   struct Sink *next;
   uint32_t channel;
   int fd;
-  uv_poll_t poll;
-  bool polling;
   // Held: JavaScript still has earlier bytes of this channel on their way to the socket, so
   // everything waits in `pending` until it says they are out (releaseSink).
   bool held;
@@ -172,18 +176,6 @@ static void sink_consumed(Sink *s, size_t bytes) {
   s->owner->unreported_total += bytes;
 }
 
-static void on_sink_closed(uv_handle_t *handle);
-static void on_sink_writable(uv_poll_t *poll, int status, int events);
-
-static void sink_watch(Sink *s, bool on) {
-  if (on == s->polling) return;
-  if (on)
-    uv_poll_start(&s->poll, UV_WRITABLE, on_sink_writable);
-  else
-    uv_poll_stop(&s->poll);
-  s->polling = on;
-}
-
 static void sink_drop_pending(Sink *s) {
   s->pending_head = 0;
   s->pending_length = 0;
@@ -207,10 +199,9 @@ static void sink_break(Sink *s) {
   sink_consumed(s, s->pending_length);
   sink_drop_pending(s);
   s->broken = true;
-  sink_watch(s, false);
 }
 
-// Writes `pending` as far as the socket takes it, then waits for it to be writable if needed.
+// Writes `pending` as far as the socket takes it; what is left stays in `pending`.
 static void sink_write_pending(Sink *s) {
   while (s->pending_length) {
     ssize_t n = send(s->fd, s->pending + s->pending_head, s->pending_length,
@@ -227,11 +218,22 @@ static void sink_write_pending(Sink *s) {
     return;
   }
   if (!s->pending_length) s->pending_head = 0;
-  sink_watch(s, s->pending_length > 0);
 }
 
-// Sends this read's data for the sink in one sendmsg; what the socket does not take waits in
-// `pending` for the socket to become writable. Nothing jumps ahead of earlier pending bytes.
+// Gives the sink's pending bytes to JavaScript as one CHANNEL_DATA payload (Node writes them,
+// after whatever it already has for the socket).
+static void sink_hand_back(Sink *s) {
+  if (!s->pending_length) return;
+  uint8_t header[9];
+  header[0] = MSG_CHANNEL_DATA;
+  write_u32(header + 1, s->channel);
+  write_u32(header + 5, (uint32_t)s->pending_length);
+  outbox_add(s->owner, header, sizeof header, s->pending + s->pending_head, s->pending_length);
+  sink_drop_pending(s);
+}
+
+// Sends this read's data for the sink in one sendmsg. What a full socket does not take goes back
+// to JavaScript, and the sink is held until Node has written it. A held sink keeps its data.
 static void sink_flush(Sink *s) {
   if (!s->iov_count) return;
   int count = s->iov_count;
@@ -271,7 +273,10 @@ static void sink_flush(Sink *s) {
     }
     sent = 0;
   }
-  if (!s->held) sink_watch(s, s->pending_length > 0);
+  if (!s->held && s->pending_length) {
+    s->held = true;
+    sink_hand_back(s);
+  }
 }
 
 static void sink_add_data(Sink *s, uint8_t *data, size_t length) {
@@ -300,21 +305,12 @@ static void unlink_sink(Receiver *r, Sink *s) {
 // payload, so they reach the socket through Node, ahead of whatever follows.
 static void detach_sink(Receiver *r, Sink *s, bool hand_back_pending) {
   sink_flush(s);
-  if (hand_back_pending && s->pending_length && !s->broken) {
-    uint8_t header[9];
-    header[0] = MSG_CHANNEL_DATA;
-    write_u32(header + 1, s->channel);
-    write_u32(header + 5, (uint32_t)s->pending_length);
-    outbox_add(r, header, sizeof header, s->pending + s->pending_head, s->pending_length);
-  }
+  if (hand_back_pending && !s->broken) sink_hand_back(s);
   add_report(r, s->channel, s->unreported);
   r->unreported_total -= s->unreported;
   unlink_sink(r, s);
-  if (s->polling) uv_poll_stop(&s->poll);
-  close(s->fd);
   free(s->pending);
-  s->pending = NULL;
-  uv_close((uv_handle_t *)&s->poll, on_sink_closed);
+  free(s);
 }
 
 static void collect_reports(Receiver *r) {
@@ -543,20 +539,6 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     schedule_report(r);
 }
 
-static void on_sink_writable(uv_poll_t *poll, int status, int events) {
-  (void)events;
-  Sink *s = poll->data;
-  Receiver *r = s->owner;
-  if (status < 0)
-    sink_break(s);
-  else
-    sink_write_pending(s);
-  if (!r->stopped && r->unreported_total >= REPORT_BYTES)
-    call_js(r, 0, NULL, NULL, NULL, 0);
-  else
-    schedule_report(r);
-}
-
 static void release_memory(Receiver *r) {
   if (r->cipher) EVP_CIPHER_CTX_free(r->cipher);
   r->cipher = NULL;
@@ -572,13 +554,6 @@ static void release_memory(Receiver *r) {
 static void handle_closed(Receiver *r) {
   r->open_handles--;
   if (r->open_handles == 0 && r->finalized) free(r);
-}
-
-static void on_sink_closed(uv_handle_t *handle) {
-  Sink *s = handle->data;
-  Receiver *r = s->owner;
-  free(s);
-  handle_closed(r);
 }
 
 static void on_receiver_handle_closed(uv_handle_t *handle) { handle_closed(handle->data); }
@@ -709,7 +684,8 @@ static bool channel_argument(napi_env env, napi_value value, uint32_t *channel) 
   return napi_get_value_uint32(env, value, channel) == napi_ok;
 }
 
-// addSink(channel, fd): data for `channel` goes to a duplicate of `fd`, held until releaseSink.
+// addSink(channel, fd): data for `channel` goes to `fd`, held until releaseSink. The descriptor
+// stays Node's: removeSink must come before Node closes it.
 static napi_value AddSink(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -723,25 +699,18 @@ static napi_value AddSink(napi_env env, napi_callback_info info) {
   if (find_sink(r, channel)) return throw_error(env, "that channel already has a sink");
   Sink *s = calloc(1, sizeof *s);
   if (!s) return throw_error(env, "out of memory");
-  s->fd = dup(fd);
-  if (s->fd < 0) {
-    free(s);
-    return throw_error(env, strerror(errno));
-  }
-  uv_loop_t *loop;
-  napi_get_uv_event_loop(env, &loop);
-  uv_poll_init(loop, &s->poll, s->fd);
-  s->poll.data = s;
+  s->fd = fd;
   s->owner = r;
   s->channel = channel;
   s->held = true;
   s->next = r->sinks;
   r->sinks = s;
-  r->open_handles++;
   return NULL;
 }
 
-// releaseSink(channel): JavaScript's earlier bytes for the channel are out; write directly.
+// releaseSink(channel): Node has written everything it had for the socket. The held bytes are
+// written now; returns what the socket did not take (JavaScript writes it, and the sink stays
+// held until that is out too), true when the sink writes directly again, false if there is none.
 static napi_value ReleaseSink(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -751,13 +720,22 @@ static napi_value ReleaseSink(napi_env env, napi_callback_info info) {
   if (argc < 1 || !channel_argument(env, argv[0], &channel))
     return throw_error(env, "releaseSink(channel)");
   Sink *s = find_sink(r, channel);
-  if (s && s->held) {
-    s->held = false;
-    if (!s->broken) sink_write_pending(s);
-    schedule_report(r);
-  }
   napi_value result;
-  napi_get_boolean(env, s != NULL, &result);
+  if (!s) {
+    napi_get_boolean(env, false, &result);
+    return result;
+  }
+  if (s->held && !s->broken) sink_write_pending(s);
+  if (s->pending_length) {
+    void *copy;
+    napi_create_buffer_copy(env, s->pending_length, s->pending + s->pending_head, &copy,
+                            &result);
+    sink_drop_pending(s);
+  } else {
+    s->held = false;
+    napi_get_boolean(env, true, &result);
+  }
+  schedule_report(r);
   return result;
 }
 
