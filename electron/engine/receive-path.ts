@@ -4,7 +4,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 import type * as ReceivePathModule from '@burrow/receive-path';
-import { firstLineOf } from './errors';
+import { loadNativePackage, type LoadedBinding } from './native-package';
+import { socketFd } from './socket-fd';
 
 // Downloads were Burrow's one speed gap to OpenSSH (bench/README.md): every read of the SSH
 // socket and every 32 KiB packet crossed into JavaScript (ssh2's parser, a channel stream, a
@@ -24,22 +25,13 @@ import { firstLineOf } from './errors';
 type Binding = ReceivePathModule.ReceivePathBinding;
 type Receiver = InstanceType<Binding['Receiver']>;
 
-let loaded: { binding: Binding } | { binding: null; reason: string } | undefined;
+let loaded: LoadedBinding<Binding> | undefined;
 
-function load(): { binding: Binding } | { binding: null; reason: string } {
+function load(): LoadedBinding<Binding> {
   if (loaded) return loaded;
-  try {
-    const mod = createRequire(import.meta.url)('@burrow/receive-path') as typeof ReceivePathModule;
-    if (!mod.binding) {
-      loaded = { binding: null, reason: `it was not built (${firstLineOf(mod.loadError)})` };
-    } else if (!passesSelfTest(mod.binding)) {
-      loaded = { binding: null, reason: 'it does not decrypt what Node encrypts' };
-    } else {
-      loaded = { binding: mod.binding };
-    }
-  } catch (error) {
-    loaded = { binding: null, reason: `it is not installed (${firstLineOf(error)})` };
-  }
+  loaded = loadNativePackage<Binding>('@burrow/receive-path');
+  if (loaded.binding && !passesSelfTest(loaded.binding))
+    loaded = { binding: null, reason: 'it does not decrypt what Node encrypts' };
   return loaded;
 }
 
@@ -122,11 +114,6 @@ function protocolOf(client: Client): Protocol | undefined {
   return (client as unknown as { _protocol?: Protocol })._protocol;
 }
 
-function fdOf(socket: Socket): number {
-  const fd = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-  return typeof fd === 'number' ? fd : -1;
-}
-
 /** The IV for the packet after `packets` packets: the 64-bit counter in its last 8 bytes, on. */
 export function advanceGcmIv(iv: Buffer, packets: number): Buffer {
   const next = Buffer.from(iv);
@@ -166,11 +153,6 @@ export class ReceivePath {
     private readonly binding: Binding,
     private readonly noteRead: (bytes: number) => void,
   ) {}
-
-  /** Whether native reading is on (for tests). */
-  get active(): boolean {
-    return this.receiver !== null;
-  }
 
   /**
    * Sends `channel`'s downloads straight to `socket` from now on, or as soon as the binding
@@ -235,7 +217,7 @@ export class ReceivePath {
     if (compress !== undefined && compress !== 'none') return;
     // Only between packets: a packet ssh2 began must be finished by ssh2.
     if (decipher._lenBytes !== 0 || decipher._pktLen !== 0 || decipher._tagPos !== 0) return;
-    const fd = fdOf(this.socket);
+    const fd = socketFd(this.socket);
     if (fd < 0) return;
 
     const iv = advanceGcmIv(decipher.burrowIV, decipher.burrowPackets ?? 0);
@@ -265,7 +247,7 @@ export class ReceivePath {
 
   private register(request: SinkRequest): void {
     const receiver = this.receiver;
-    const fd = fdOf(request.socket);
+    const fd = socketFd(request.socket);
     if (!receiver || fd < 0 || request.socket.destroyed || request.socket.writableEnded) return;
     const id = request.channel.incoming.id;
     try {

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type * as SocketTuningModule from '@burrow/socket-tuning';
-import { firstLineOf } from './errors';
+import { loadNativePackage, type LoadedBinding } from './native-package';
+import { socketFd } from './socket-fd';
 
 // Linux delays a TCP receiver's ACKs once the connection looks interactive ("pingpong" mode:
 // this side sent data soon after it received some, as every SSH client does with its window
@@ -17,24 +17,10 @@ import { firstLineOf } from './errors';
 export type SocketTuningStatus =
   { available: true } | { available: false; needed: boolean; reason: string };
 
-let loaded:
-  | { binding: SocketTuningModule.SocketTuningBinding }
-  | { binding: null; reason: string }
-  | undefined;
+let loaded: LoadedBinding<SocketTuningModule.SocketTuningBinding> | undefined;
 
-function load():
-  { binding: SocketTuningModule.SocketTuningBinding } | { binding: null; reason: string } {
-  if (loaded) return loaded;
-  try {
-    const mod = createRequire(import.meta.url)(
-      '@burrow/socket-tuning',
-    ) as typeof SocketTuningModule;
-    loaded = mod.binding
-      ? { binding: mod.binding }
-      : { binding: null, reason: `it was not built (${firstLineOf(mod.loadError)})` };
-  } catch (error) {
-    loaded = { binding: null, reason: `it is not installed (${firstLineOf(error)})` };
-  }
+function load(): LoadedBinding<SocketTuningModule.SocketTuningBinding> {
+  loaded ??= loadNativePackage('@burrow/socket-tuning');
   return loaded;
 }
 
@@ -50,12 +36,6 @@ export function socketTuningStatus(
 /** The binding itself, for tests that read the kernel's state back; null when it did not load. */
 export function socketTuningBinding(): SocketTuningModule.SocketTuningBinding | null {
   return load().binding;
-}
-
-/** The socket's file descriptor, or -1 before it has one (libuv opens it at connect). */
-function socketFd(socket: Socket): number {
-  const fd = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-  return typeof fd === 'number' ? fd : -1;
 }
 
 /**
