@@ -682,22 +682,30 @@ static napi_value Start(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static bool channel_argument(napi_env env, napi_value value, uint32_t *channel) {
-  return napi_get_value_uint32(env, value, channel) == napi_ok;
+// The receiver and arguments of a sink call: (channel) or, with `fd`, (channel, fd). Throws
+// `usage` and returns NULL when they are not that.
+static Receiver *sink_call(napi_env env, napi_callback_info info, const char *usage,
+                           uint32_t *channel, int32_t *fd) {
+  size_t want = fd ? 2 : 1;
+  size_t argc = want;
+  napi_value argv[2];
+  Receiver *r = unwrap(env, info, &argc, argv);
+  if (!r) return NULL;
+  if (argc < want || napi_get_value_uint32(env, argv[0], channel) != napi_ok ||
+      (fd && (napi_get_value_int32(env, argv[1], fd) != napi_ok || *fd < 0))) {
+    throw_error(env, usage);
+    return NULL;
+  }
+  return r;
 }
 
 // addSink(channel, fd): data for `channel` goes to `fd`, held until releaseSink. The descriptor
 // stays Node's: removeSink must come before Node closes it.
 static napi_value AddSink(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  Receiver *r = unwrap(env, info, &argc, argv);
-  if (!r) return NULL;
   uint32_t channel;
   int32_t fd;
-  if (argc < 2 || !channel_argument(env, argv[0], &channel) ||
-      napi_get_value_int32(env, argv[1], &fd) != napi_ok || fd < 0)
-    return throw_error(env, "addSink(channel, fd)");
+  Receiver *r = sink_call(env, info, "addSink(channel, fd)", &channel, &fd);
+  if (!r) return NULL;
   if (find_sink(r, channel)) return throw_error(env, "that channel already has a sink");
   Sink *s = calloc(1, sizeof *s);
   if (!s) return throw_error(env, "out of memory");
@@ -714,13 +722,9 @@ static napi_value AddSink(napi_env env, napi_callback_info info) {
 // written now; returns what the socket did not take (JavaScript writes it, and the sink stays
 // held until that is out too), true when the sink writes directly again, false if there is none.
 static napi_value ReleaseSink(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  Receiver *r = unwrap(env, info, &argc, argv);
-  if (!r) return NULL;
   uint32_t channel;
-  if (argc < 1 || !channel_argument(env, argv[0], &channel))
-    return throw_error(env, "releaseSink(channel)");
+  Receiver *r = sink_call(env, info, "releaseSink(channel)", &channel, NULL);
+  if (!r) return NULL;
   Sink *s = find_sink(r, channel);
   napi_value result;
   if (!s) {
@@ -745,13 +749,9 @@ static napi_value ReleaseSink(napi_env env, napi_callback_info info) {
 // Returns the bytes written to it and not yet reported (so JavaScript counts them now: a later
 // report could meet a new channel with the same id), or -1 when the channel had no sink.
 static napi_value RemoveSink(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  Receiver *r = unwrap(env, info, &argc, argv);
-  if (!r) return NULL;
   uint32_t channel;
-  if (argc < 1 || !channel_argument(env, argv[0], &channel))
-    return throw_error(env, "removeSink(channel)");
+  Receiver *r = sink_call(env, info, "removeSink(channel)", &channel, NULL);
+  if (!r) return NULL;
   Sink *s = find_sink(r, channel);
   double unreported = -1;
   if (s) {
