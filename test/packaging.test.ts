@@ -104,27 +104,18 @@ describe('the packaged app (pack-check)', () => {
       expect(Object.values(problems).flat().join('\n')).toMatch(/sshcrypto\.node/);
     });
 
-    it("Burrow's socket-tuning binding left inside app.asar", () => {
+    it.each([
+      { binding: SOCKET_TUNING_BINDING, file: 'socket_tuning.node' },
+      { binding: RECEIVE_PATH_BINDING, file: 'receive_path.node' },
+    ])("Burrow's $file left inside app.asar", ({ binding, file }) => {
       const problems = failing(
         withFacts((facts) => ({
-          unpackedInHeader: facts.unpackedInHeader.filter((path) => path !== SOCKET_TUNING_BINDING),
-          unpackedFiles: facts.unpackedFiles.filter((path) => path !== SOCKET_TUNING_BINDING),
+          unpackedInHeader: facts.unpackedInHeader.filter((path) => path !== binding),
+          unpackedFiles: facts.unpackedFiles.filter((path) => path !== binding),
         })),
       );
-      expect(Object.values(problems).flat().join('\n')).toMatch(
-        /socket_tuning\.node is not in app\.asar\.unpacked/,
-      );
-    });
-
-    it("Burrow's receive-path binding left inside app.asar", () => {
-      const problems = failing(
-        withFacts((facts) => ({
-          unpackedInHeader: facts.unpackedInHeader.filter((path) => path !== RECEIVE_PATH_BINDING),
-          unpackedFiles: facts.unpackedFiles.filter((path) => path !== RECEIVE_PATH_BINDING),
-        })),
-      );
-      expect(Object.values(problems).flat().join('\n')).toMatch(
-        /receive_path\.node is not in app\.asar\.unpacked/,
+      expect(Object.values(problems).flat().join('\n')).toContain(
+        `${file} is not in app.asar.unpacked`,
       );
     });
 

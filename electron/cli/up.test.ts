@@ -133,47 +133,32 @@ describe('burrow up', () => {
     expect(await run.done).toBe(0);
   });
 
-  it('warns when the socket-tuning binding is missing where it is needed (Linux), not elsewhere', async () => {
-    const missing = (needed: boolean) => () => ({
-      available: false as const,
-      needed,
-      reason: 'it was not built (Cannot find module ./build/Release/socket_tuning.node)',
-    });
-    const onLinux = start(command({}), () => {}, { socketTuningStatus: missing(true) });
-    await onLinux.ready;
-    expect(onLinux.stderr.text).toContain(
-      "burrow: warning: downloads run slower: Burrow's socket-tuning binding is missing: it was not built",
-    );
-    onLinux.signal();
-    expect(await onLinux.done).toBe(0);
+  it.each([
+    { dep: 'socketTuningStatus', name: 'socket-tuning', where: 'Linux' },
+    { dep: 'receivePathStatus', name: 'receive-path', where: 'all but Windows' },
+  ] as const)(
+    'warns when the $name binding is missing where it is needed ($where), not elsewhere',
+    async ({ dep, name }) => {
+      const missing = (needed: boolean) => () => ({
+        available: false as const,
+        needed,
+        reason: 'it was not built (Cannot find module ./build/Release/binding.node)',
+      });
+      const needed = start(command({}), () => {}, { [dep]: missing(true) });
+      await needed.ready;
+      expect(needed.stderr.text).toContain(
+        `burrow: warning: downloads run slower: Burrow's ${name} binding is missing: it was not built`,
+      );
+      needed.signal();
+      expect(await needed.done).toBe(0);
 
-    const elsewhere = start(command({}), () => {}, { socketTuningStatus: missing(false) });
-    await elsewhere.ready;
-    expect(elsewhere.stderr.text).toBe('');
-    elsewhere.signal();
-    expect(await elsewhere.done).toBe(0);
-  });
-
-  it('warns when the receive-path binding is missing where it is built (not Windows)', async () => {
-    const missing = (needed: boolean) => () => ({
-      available: false as const,
-      needed,
-      reason: 'it does not decrypt what Node encrypts',
-    });
-    const posix = start(command({}), () => {}, { receivePathStatus: missing(true) });
-    await posix.ready;
-    expect(posix.stderr.text).toContain(
-      "burrow: warning: downloads run slower: Burrow's receive-path binding is missing: it does not decrypt what Node encrypts",
-    );
-    posix.signal();
-    expect(await posix.done).toBe(0);
-
-    const windows = start(command({}), () => {}, { receivePathStatus: missing(false) });
-    await windows.ready;
-    expect(windows.stderr.text).toBe('');
-    windows.signal();
-    expect(await windows.done).toBe(0);
-  });
+      const elsewhere = start(command({}), () => {}, { [dep]: missing(false) });
+      await elsewhere.ready;
+      expect(elsewhere.stderr.text).toBe('');
+      elsewhere.signal();
+      expect(await elsewhere.done).toBe(0);
+    },
+  );
 
   it('runs only the profiles named, by id or name', async () => {
     const run = start(command({ profiles: ['Web'], knownHosts: '/tmp/kh' }));

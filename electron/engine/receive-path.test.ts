@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReceiveStop } from '@burrow/receive-path';
 import { advanceGcmIv, receivePathBinding, receivePathStatus, sealGcmPacket } from './receive-path';
 import { socketTuningBinding } from './socket-tuning';
+import { descriptorsSharing } from '../../test/support/proc-net';
 
 // The binding against real loopback sockets: a "server" socket writes SSH packets sealed by
 // Node's crypto into the socket the receiver reads, and sink sockets stand for tunnels' local
@@ -40,18 +40,6 @@ async function socketPair(): Promise<{ ours: Socket; peer: Socket }> {
 
 function fdOf(socket: Socket): number {
   return (socket as unknown as { _handle: { fd: number } })._handle.fd;
-}
-
-/** How many of this process's descriptors refer to the same socket as `fd`. */
-function descriptorsFor(fd: number): number {
-  const target = readlinkSync(`/proc/self/fd/${fd}`);
-  return readdirSync('/proc/self/fd').filter((entry) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${entry}`) === target;
-    } catch {
-      return false;
-    }
-  }).length;
 }
 
 /** Seals payloads as an SSH server would: padding to 16 bytes, the IV counting up per packet. */
@@ -142,6 +130,21 @@ async function sinkPair(): Promise<{ writer: Socket; reader: Socket; received: (
   return { writer: ours, reader: peer, received: () => Buffer.concat(chunks) };
 }
 
+/** A receiver reading `ours`, fed by `peer` with packets `sealer` seals. */
+async function receiving() {
+  const { ours, peer } = await socketPair();
+  const sealer = new Sealer();
+  return { ours, peer, sealer, r: startReceiver(ours, sealer) };
+}
+
+/** A sink for `channel`, released: the binding writes to it directly. */
+async function directSink(r: ReturnType<typeof startReceiver>, channel: number) {
+  const sink = await sinkPair();
+  r.receiver.addSink(channel, fdOf(sink.writer));
+  expect(r.receiver.releaseSink(channel)).toBe(true);
+  return sink;
+}
+
 async function settle(ms = 50): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -152,12 +155,8 @@ describe.runIf(linux)('@burrow/receive-path', () => {
   });
 
   it('writes a sink channel’s data straight to its socket and hands every other packet to JavaScript in order', async () => {
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
-    const sink = await sinkPair();
-    r.receiver.addSink(7, fdOf(sink.writer));
-    expect(r.receiver.releaseSink(7)).toBe(true);
+    const { peer, sealer, r } = await receiving();
+    const sink = await directSink(r, 7);
 
     peer.write(
       Buffer.concat([
@@ -177,9 +176,7 @@ describe.runIf(linux)('@burrow/receive-path', () => {
   });
 
   it('holds a sink’s data until released, then writes it in order', async () => {
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
+    const { peer, sealer, r } = await receiving();
     const sink = await sinkPair();
     r.receiver.addSink(1, fdOf(sink.writer));
     peer.write(sealer.seal(message.data(1, Buffer.from('first '))));
@@ -195,9 +192,7 @@ describe.runIf(linux)('@burrow/receive-path', () => {
   });
 
   it('hands a sink’s unsent bytes back as one CHANNEL_DATA ahead of its EOF, and lets go of it', async () => {
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
+    const { peer, sealer, r } = await receiving();
     const sink = await sinkPair();
     r.receiver.addSink(4, fdOf(sink.writer));
     peer.write(
@@ -220,12 +215,8 @@ describe.runIf(linux)('@burrow/receive-path', () => {
   });
 
   it('stops at NEWKEYS and returns the bytes after it untouched', async () => {
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
-    const sink = await sinkPair();
-    r.receiver.addSink(2, fdOf(sink.writer));
-    r.receiver.releaseSink(2);
+    const { peer, sealer, r } = await receiving();
+    const sink = await directSink(r, 2);
     const rest = randomBytes(1000);
     peer.write(
       Buffer.concat([
@@ -282,9 +273,7 @@ describe.runIf(linux)('@burrow/receive-path', () => {
     peer.setNoDelay(true);
     const sealer = new Sealer();
     const r = startReceiver(ours, sealer);
-    const sink = await sinkPair();
-    r.receiver.addSink(9, fdOf(sink.writer));
-    r.receiver.releaseSink(9);
+    const sink = await directSink(r, 9);
     const pieces = [100, 32 * 1024, 1, 5000, 17].map((n) => randomBytes(n));
     const stream = Buffer.concat(pieces.map((d) => sealer.seal(message.data(9, d))));
     // Cut points inside the length, the body and the tag of packets.
@@ -302,9 +291,7 @@ describe.runIf(linux)('@burrow/receive-path', () => {
   });
 
   it('hands what a full socket does not take back to JavaScript, and goes on once Node wrote it', async () => {
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
+    const { peer, sealer, r } = await receiving();
     const sink = await sinkPair();
     sink.reader.pause();
     r.receiver.addSink(5, fdOf(sink.writer));
@@ -356,12 +343,8 @@ describe.runIf(linux)('@burrow/receive-path', () => {
   });
 
   it('drops, without failing, the data of a sink whose peer reset, and counts it so the window moves', async () => {
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
-    const sink = await sinkPair();
-    r.receiver.addSink(6, fdOf(sink.writer));
-    r.receiver.releaseSink(6);
+    const { peer, sealer, r } = await receiving();
+    const sink = await directSink(r, 6);
     sink.reader.resetAndDestroy();
     await settle();
     for (let i = 0; i < 64; i++) peer.write(sealer.seal(message.data(6, randomBytes(32 * 1024))));
@@ -371,12 +354,8 @@ describe.runIf(linux)('@burrow/receive-path', () => {
   });
 
   it('removeSink returns what was written and not yet reported: nothing counted twice or lost', async () => {
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
-    const sink = await sinkPair();
-    r.receiver.addSink(11, fdOf(sink.writer));
-    r.receiver.releaseSink(11);
+    const { peer, sealer, r } = await receiving();
+    const sink = await directSink(r, 11);
     const total = 40 * 1024;
     for (let i = 0; i < 4; i++) peer.write(sealer.seal(message.data(11, randomBytes(total / 4))));
     while (sink.received().length < total) await settle(1);
@@ -390,9 +369,7 @@ describe.runIf(linux)('@burrow/receive-path', () => {
 
   it('re-arms quick ACKs on the socket it reads', async () => {
     const tuning = socketTuningBinding()!;
-    const { ours, peer } = await socketPair();
-    const sealer = new Sealer();
-    const r = startReceiver(ours, sealer);
+    const { ours, peer, sealer, r } = await receiving();
     for (let i = 1; i <= 3; i++) {
       tuning.quickAck(fdOf(ours), false);
       expect(tuning.quickAckState(fdOf(ours))).toBe(false);
@@ -406,21 +383,30 @@ describe.runIf(linux)('@burrow/receive-path', () => {
     const { ours } = await socketPair();
     const r = startReceiver(ours, new Sealer());
     const sink = await sinkPair();
-    expect(descriptorsFor(fdOf(ours))).toBe(2);
+    expect(descriptorsSharing(fdOf(ours))).toBe(2);
     r.receiver.addSink(3, fdOf(sink.writer));
-    expect(descriptorsFor(fdOf(sink.writer))).toBe(1);
+    expect(descriptorsSharing(fdOf(sink.writer))).toBe(1);
     expect(r.receiver.removeSink(3)).toBe(0);
     expect(r.receiver.removeSink(3)).toBe(-1);
     expect(r.receiver.releaseSink(3)).toBe(false);
     r.receiver.addSink(3, fdOf(sink.writer));
     expect(() => r.receiver.addSink(3, fdOf(sink.writer))).toThrow(/already has a sink/);
     r.receiver.dispose();
-    expect(descriptorsFor(fdOf(ours))).toBe(1);
+    expect(descriptorsSharing(fdOf(ours))).toBe(1);
     expect(() => r.receiver.start()).toThrow(/disposed/);
     r.receiver.dispose();
   });
 
-  it('refuses bad arguments with clear errors', () => {
+  it('refuses bad arguments with clear errors', async () => {
+    const { r } = await receiving();
+    // @ts-expect-error: a channel must be a number.
+    expect(() => r.receiver.addSink('one', 3)).toThrow(/addSink\(channel, fd\)/);
+    expect(() => r.receiver.addSink(1, -1)).toThrow(/addSink\(channel, fd\)/);
+    // @ts-expect-error: the channel is missing.
+    expect(() => r.receiver.releaseSink()).toThrow(/releaseSink\(channel\)/);
+    // @ts-expect-error: a channel must be a number.
+    expect(() => r.receiver.removeSink(null)).toThrow(/removeSink\(channel\)/);
+
     const binding = receivePathBinding()!;
     const noop = (): void => {};
     expect(() => new binding.Receiver(-1, randomBytes(16), randomBytes(12), noop)).toThrow(

@@ -1,25 +1,13 @@
-import { readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestKeys, type TestKeys } from '../support/keys';
 import { receiveAndHash, startSourceServer, type SourceServer } from '../support/net';
+import { peerPort } from '../support/proc-net';
 import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
 import { socketTuningBinding } from '../../electron/engine/socket-tuning';
 import { keyProfile, makeEngine } from './engine-fixture';
 
 const avail = sshdAvailability();
 if (!avail.ok) console.warn(`Skipping OpenSSH tests: ${avail.reason}`);
-
-/** The remote port of the TCP socket behind this process's descriptor fd (Linux /proc). */
-function peerPort(fd: number): number | undefined {
-  const link = readlinkSync(`/proc/self/fd/${fd}`);
-  const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-  if (!inode) return undefined;
-  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[9] === inode) return parseInt(fields[2]!.split(':')[1]!, 16);
-  }
-  return undefined;
-}
 
 describe.skipIf(!avail.ok || process.platform !== 'linux')(
   'quick ACKs on the SSH connection through a real sshd',

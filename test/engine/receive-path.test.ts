@@ -1,4 +1,3 @@
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import {
   type SourceServer,
   type TestServer,
 } from '../support/net';
+import { descriptorsConnectedTo } from '../support/proc-net';
 import { sshdAvailability, startSshd, type SshdInstance } from '../support/sshd';
 import { receivePathStatus } from '../../electron/engine/receive-path';
 import { keyProfile, makeEngine } from './engine-fixture';
@@ -24,27 +24,6 @@ const avail = sshdAvailability();
 if (!avail.ok) console.warn(`Skipping OpenSSH tests: ${avail.reason}`);
 
 const MiB = 1024 * 1024;
-
-/** How many of this process's descriptors are TCP sockets connected to `port` (Linux /proc). */
-function descriptorsConnectedTo(port: number): number {
-  const inodes = new Set<string>();
-  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    // rem_address is fields[2]; state 01 is ESTABLISHED.
-    if (fields[2] && parseInt(fields[2].split(':')[1]!, 16) === port && fields[3] === '01')
-      inodes.add(fields[9]!);
-  }
-  let count = 0;
-  for (const entry of readdirSync('/proc/self/fd')) {
-    try {
-      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${entry}`))?.[1];
-      if (inode && inodes.has(inode)) count++;
-    } catch {
-      // Closed while we looked.
-    }
-  }
-  return count;
-}
 
 /** Reads a download slowly: pauses for `pauseMs` after every `everyBytes`. */
 function receiveSlowly(
@@ -109,132 +88,113 @@ describe.skipIf(!avail.ok || process.platform !== 'linux')(
       expect(receivePathStatus()).toEqual({ available: true });
     });
 
-    it('takes over reading once a tunnel opens, carries downloads whole both ways round, and counts them', async () => {
-      const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-      const profile = keyProfile(sshd, keys.ed25519.privatePath, [
-        {
-          id: 'down',
-          type: 'local',
-          bindPort: 0,
-          targetHost: '127.0.0.1',
-          targetPort: source.port,
-        },
-        { id: 'in', type: 'remote', bindPort: 0, targetHost: '127.0.0.1', targetPort: sink.port },
-      ]);
+    type Engine = ReturnType<typeof makeEngine>;
+    const local = (id: string, targetPort: number) => ({
+      id,
+      type: 'local',
+      bindPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort,
+    });
+    const remote = (id: string, targetPort: number) => ({
+      ...local(id, targetPort),
+      type: 'remote',
+    });
+
+    /** One profile on `server` with these forwards, all active; disposed after `run`. */
+    async function withTunnels(
+      server: SshdInstance,
+      forwards: { id: string }[],
+      run: (t: Engine, port: (forwardId: string) => number, profileId: string) => Promise<void>,
+    ): Promise<void> {
+      const t = makeEngine({ knownHostsPath: server.knownHostsPath });
+      const profile = keyProfile(server, keys.ed25519.privatePath, forwards);
       try {
         await t.engine.start(profile);
-        await t.waitForForward(profile.id, 'down', 'active');
-        await t.waitForForward(profile.id, 'in', 'active');
-        // Logged in, no tunnel used yet: ssh2 reads (one descriptor for the connection).
-        expect(descriptorsConnectedTo(sshd.port)).toBe(1);
-
-        const [down, incoming] = await Promise.all([
-          receiveAndHash('127.0.0.1', t.boundPort(profile.id, 'down')),
-          // -R: what a client on the server side sends arrives here through the binding.
-          sendAndHash('127.0.0.1', t.boundPort(profile.id, 'in'), 32 * MiB),
-        ]);
-        expect(down).toEqual({ sha256: source.sha256, bytes: source.bytes });
-        expect(incoming.reply.trim()).toBe(`${incoming.sentSha} ${32 * MiB}`);
-        // The binding reads now, from its own duplicate of the descriptor.
-        expect(descriptorsConnectedTo(sshd.port)).toBe(2);
-        await expect
-          .poll(() => t.forward(profile.id, 'down')?.counters)
-          .toMatchObject({ activeConnections: 0, bytesIn: source.bytes });
-        await expect
-          .poll(() => t.forward(profile.id, 'in')?.counters)
-          .toMatchObject({ activeConnections: 0, bytesIn: 32 * MiB });
+        for (const forward of forwards) await t.waitForForward(profile.id, forward.id, 'active');
+        await run(t, (forwardId) => t.boundPort(profile.id, forwardId), profile.id);
       } finally {
         await t.engine.dispose();
       }
+    }
+
+    const whole = (): { sha256: string; bytes: number } => ({
+      sha256: source.sha256,
+      bytes: source.bytes,
+    });
+
+    it('takes over reading once a tunnel opens, carries downloads whole both ways round, and counts them', async () => {
+      await withTunnels(
+        sshd,
+        [local('down', source.port), remote('in', sink.port)],
+        async (t, port, id) => {
+          // Logged in, no tunnel used yet: ssh2 reads (one descriptor for the connection).
+          expect(descriptorsConnectedTo(sshd.port)).toBe(1);
+          const [down, incoming] = await Promise.all([
+            receiveAndHash('127.0.0.1', port('down')),
+            // -R: what a client on the server side sends arrives here through the binding.
+            sendAndHash('127.0.0.1', port('in'), 32 * MiB),
+          ]);
+          expect(down).toEqual(whole());
+          expect(incoming.reply.trim()).toBe(`${incoming.sentSha} ${32 * MiB}`);
+          // The binding reads now, from its own duplicate of the descriptor.
+          expect(descriptorsConnectedTo(sshd.port)).toBe(2);
+          await expect
+            .poll(() => t.forward(id, 'down')?.counters)
+            .toMatchObject({ activeConnections: 0, bytesIn: source.bytes });
+          await expect
+            .poll(() => t.forward(id, 'in')?.counters)
+            .toMatchObject({ activeConnections: 0, bytesIn: 32 * MiB });
+        },
+      );
       // Disposed: no duplicate left behind.
       expect(descriptorsConnectedTo(sshd.port)).toBe(0);
     });
 
     it('hands reading back at every rekey and takes it again, without losing a byte', async () => {
-      const t = makeEngine({ knownHostsPath: rekeying.knownHostsPath });
-      const profile = keyProfile(rekeying, keys.ed25519.privatePath, [
-        {
-          id: 'down',
-          type: 'local',
-          bindPort: 0,
-          targetHost: '127.0.0.1',
-          targetPort: source.port,
+      await withTunnels(
+        rekeying,
+        [local('down', source.port), local('up', sink.port)],
+        async (t, port, id) => {
+          // Three downloads at once and an upload: ~100 rekeys while channels are busy, so
+          // data is handed back mid-stream and sinks are held and released again.
+          const [first, second, third, up] = await Promise.all([
+            receiveAndHash('127.0.0.1', port('down')),
+            receiveAndHash('127.0.0.1', port('down')),
+            receiveAndHash('127.0.0.1', port('down')),
+            sendAndHash('127.0.0.1', port('up'), 8 * MiB),
+          ]);
+          for (const down of [first, second, third]) expect(down).toEqual(whole());
+          expect(up.reply.trim()).toBe(`${up.sentSha} ${8 * MiB}`);
+          expect(t.session(id)?.state).toBe('connected');
+          // Rekeys happened and the binding reads again after the last one.
+          expect(rekeying.logs().match(/SSH2_MSG_NEWKEYS received/g)?.length ?? 0).toBeGreaterThan(
+            20,
+          );
+          expect(descriptorsConnectedTo(rekeying.port)).toBe(2);
+          await expect
+            .poll(() => t.forward(id, 'down')?.counters)
+            .toMatchObject({ activeConnections: 0, bytesIn: 3 * source.bytes });
         },
-        { id: 'up', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: sink.port },
-      ]);
-      try {
-        await t.engine.start(profile);
-        await t.waitForForward(profile.id, 'down', 'active');
-        // Three downloads at once and an upload: ~100 rekeys while channels are busy, so
-        // data is handed back mid-stream and sinks are held and released again.
-        const results = await Promise.all([
-          receiveAndHash('127.0.0.1', t.boundPort(profile.id, 'down')),
-          receiveAndHash('127.0.0.1', t.boundPort(profile.id, 'down')),
-          receiveAndHash('127.0.0.1', t.boundPort(profile.id, 'down')),
-          sendAndHash('127.0.0.1', t.boundPort(profile.id, 'up'), 8 * MiB),
-        ]);
-        for (const down of results.slice(0, 3))
-          expect(down).toEqual({ sha256: source.sha256, bytes: source.bytes });
-        const up = results[3] as { sentSha: string; reply: string };
-        expect(up.reply.trim()).toBe(`${up.sentSha} ${8 * MiB}`);
-        expect(t.session(profile.id)?.state).toBe('connected');
-        // Rekeys happened and the binding reads again after the last one.
-        expect(rekeying.logs().match(/SSH2_MSG_NEWKEYS received/g)?.length ?? 0).toBeGreaterThan(
-          20,
-        );
-        expect(descriptorsConnectedTo(rekeying.port)).toBe(2);
-        await expect
-          .poll(() => t.forward(profile.id, 'down')?.counters)
-          .toMatchObject({ activeConnections: 0, bytesIn: 3 * source.bytes });
-      } finally {
-        await t.engine.dispose();
-      }
+      );
     });
 
     it('waits for a slow local reader (the SSH window holds the server back) and delivers it all', async () => {
-      const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-      const profile = keyProfile(sshd, keys.ed25519.privatePath, [
-        {
-          id: 'down',
-          type: 'local',
-          bindPort: 0,
-          targetHost: '127.0.0.1',
-          targetPort: source.port,
-        },
-      ]);
-      try {
-        await t.engine.start(profile);
-        await t.waitForForward(profile.id, 'down', 'active');
-        const port = t.boundPort(profile.id, 'down');
+      await withTunnels(sshd, [local('down', source.port)], async (_t, port) => {
         const [slow, fast] = await Promise.all([
-          receiveSlowly(port, 4 * MiB, 150),
-          receiveAndHash('127.0.0.1', port),
+          receiveSlowly(port('down'), 4 * MiB, 150),
+          receiveAndHash('127.0.0.1', port('down')),
         ]);
-        expect(slow).toEqual({ sha256: source.sha256, bytes: source.bytes });
-        expect(fast).toEqual({ sha256: source.sha256, bytes: source.bytes });
-      } finally {
-        await t.engine.dispose();
-      }
+        expect(slow).toEqual(whole());
+        expect(fast).toEqual(whole());
+      });
     });
 
     it('survives a local reader that resets mid-download: the session stays, the next download is whole', async () => {
-      const t = makeEngine({ knownHostsPath: sshd.knownHostsPath });
-      const profile = keyProfile(sshd, keys.ed25519.privatePath, [
-        {
-          id: 'down',
-          type: 'local',
-          bindPort: 0,
-          targetHost: '127.0.0.1',
-          targetPort: source.port,
-        },
-      ]);
-      try {
-        await t.engine.start(profile);
-        await t.waitForForward(profile.id, 'down', 'active');
-        const port = t.boundPort(profile.id, 'down');
+      await withTunnels(sshd, [local('down', source.port)], async (t, port, id) => {
         for (let i = 0; i < 3; i++) {
           await new Promise<void>((resolve) => {
-            const sock = connect({ host: '127.0.0.1', port });
+            const sock = connect({ host: '127.0.0.1', port: port('down') });
             let got = 0;
             sock.on('data', (chunk: Buffer) => {
               got += chunk.length;
@@ -246,44 +206,28 @@ describe.skipIf(!avail.ok || process.platform !== 'linux')(
           });
         }
         await sleep(100);
-        expect(t.session(profile.id)?.state).toBe('connected');
-        expect(await receiveAndHash('127.0.0.1', port)).toEqual({
-          sha256: source.sha256,
-          bytes: source.bytes,
-        });
-        await expect.poll(() => t.forward(profile.id, 'down')?.counters.activeConnections).toBe(0);
-      } finally {
-        await t.engine.dispose();
-      }
+        expect(t.session(id)?.state).toBe('connected');
+        expect(await receiveAndHash('127.0.0.1', port('down'))).toEqual(whole());
+        await expect.poll(() => t.forward(id, 'down')?.counters.activeConnections).toBe(0);
+      });
     });
 
     it('stays out of the way with a cipher it does not handle (chacha20-poly1305): ssh2 reads, rekeys included', async () => {
-      const t = makeEngine({ knownHostsPath: chacha.knownHostsPath });
-      const profile = keyProfile(chacha, keys.ed25519.privatePath, [
-        {
-          id: 'down',
-          type: 'local',
-          bindPort: 0,
-          targetHost: '127.0.0.1',
-          targetPort: source.port,
+      await withTunnels(
+        chacha,
+        [local('down', source.port), local('up', sink.port)],
+        async (t, port, id) => {
+          expect(t.session(id)).toMatchObject({ cipher: 'chacha20-poly1305@openssh.com' });
+          const [down, up] = await Promise.all([
+            receiveAndHash('127.0.0.1', port('down')),
+            sendAndHash('127.0.0.1', port('up'), 8 * MiB),
+          ]);
+          expect(down).toEqual(whole());
+          expect(up.reply.trim()).toBe(`${up.sentSha} ${8 * MiB}`);
+          expect(t.session(id)?.state).toBe('connected');
+          expect(descriptorsConnectedTo(chacha.port)).toBe(1);
         },
-        { id: 'up', type: 'local', bindPort: 0, targetHost: '127.0.0.1', targetPort: sink.port },
-      ]);
-      try {
-        await t.engine.start(profile);
-        await t.waitForForward(profile.id, 'down', 'active');
-        expect(t.session(profile.id)).toMatchObject({ cipher: 'chacha20-poly1305@openssh.com' });
-        const [down, up] = await Promise.all([
-          receiveAndHash('127.0.0.1', t.boundPort(profile.id, 'down')),
-          sendAndHash('127.0.0.1', t.boundPort(profile.id, 'up'), 8 * MiB),
-        ]);
-        expect(down).toEqual({ sha256: source.sha256, bytes: source.bytes });
-        expect(up.reply.trim()).toBe(`${up.sentSha} ${8 * MiB}`);
-        expect(t.session(profile.id)?.state).toBe('connected');
-        expect(descriptorsConnectedTo(chacha.port)).toBe(1);
-      } finally {
-        await t.engine.dispose();
-      }
+      );
     });
   },
 );
