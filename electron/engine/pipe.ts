@@ -67,7 +67,9 @@ export function pipeTunnel(options: {
   socket.pipe(channel);
   channel.pipe(socket);
   // Downloads may skip the channel stream: the native receive path writes them to the socket
-  // itself and reports what it wrote (receive-path.ts). What it hands back comes as 'data'.
+  // itself and reports what it wrote (receive-path.ts). What it hands back comes as 'data'. It
+  // lets go of the socket when the socket is destroyed, and of the channel when it closes (ssh2
+  // reuses channel ids).
   const detachReceivePath = receivePathOf(channel)?.attach(channel, socket, (bytes) => {
     counters.bytesIn += bytes;
     onActivity();
@@ -91,7 +93,6 @@ export function pipeTunnel(options: {
   let socketLinger: NodeJS.Timeout | undefined;
 
   socket.on('close', () => {
-    detachReceivePath?.();
     clearTimeout(socketLinger);
     if (!channel.writableEnded) channel.destroy();
     else if (!channel.destroyed && !channelClosed) {
