@@ -1,4 +1,6 @@
-import { connect } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestKeys, type TestKeys } from '../support/keys';
@@ -210,6 +212,61 @@ describe.skipIf(!avail.ok || process.platform !== 'linux')(
         expect(await receiveAndHash('127.0.0.1', port('down'))).toEqual(whole());
         await expect.poll(() => t.forward(id, 'down')?.counters.activeConnections).toBe(0);
       });
+    });
+
+    it('drops a connection whose stream was tampered with mid-download, and reconnects', async () => {
+      // A TCP proxy in front of sshd that flips one bit of what sshd sends, once, after 4 MiB:
+      // the binding is reading then, and the packet's tag must fail.
+      let downstream = 0;
+      let flipped = false;
+      const proxy: Server = createServer((client) => {
+        const upstream = connect({ host: '127.0.0.1', port: sshd.port });
+        client.pipe(upstream);
+        upstream.on('data', (chunk: Buffer) => {
+          downstream += chunk.length;
+          if (!flipped && downstream > 4 * MiB) {
+            flipped = true;
+            chunk[Math.floor(chunk.length / 2)]! ^= 0x10;
+          }
+          client.write(chunk);
+        });
+        upstream.on('end', () => client.end());
+        const close = (): void => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', close).on('close', close);
+        upstream.on('error', close).on('close', close);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const proxyPort = (proxy.address() as { port: number }).port;
+      const knownHostsPath = join(sshd.dir, 'known_hosts_proxy');
+      writeFileSync(knownHostsPath, `[127.0.0.1]:${proxyPort} ${sshd.hostPublicLine}\n`);
+
+      const t = makeEngine({ knownHostsPath });
+      const profile = keyProfile(
+        { host: '127.0.0.1', port: proxyPort, user: sshd.user },
+        keys.ed25519.privatePath,
+        [local('down', source.port)],
+      );
+      try {
+        await t.engine.start(profile);
+        await t.waitForForward(profile.id, 'down', 'active');
+        const port = t.boundPort(profile.id, 'down');
+        const cut = await receiveAndHash('127.0.0.1', port).catch(() => undefined);
+        expect(cut?.bytes ?? 0).toBeLessThan(source.bytes);
+        expect(flipped).toBe(true);
+        await t.waitForSession(profile.id, 'connected');
+        await t.waitForForward(profile.id, 'down', 'active');
+        expect(t.logs.map((entry) => entry.message)).toContain(
+          `The connection to 127.0.0.1:${proxyPort} was lost. Burrow reconnects when it can.`,
+        );
+        // The flip happened once: the next connection carries the download whole.
+        expect(await receiveAndHash('127.0.0.1', port)).toEqual(whole());
+      } finally {
+        await t.engine.dispose();
+        await new Promise((resolve) => proxy.close(resolve));
+      }
     });
 
     it('stays out of the way with a cipher it does not handle (chacha20-poly1305): ssh2 reads, rekeys included', async () => {
